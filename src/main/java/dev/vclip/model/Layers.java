@@ -1,0 +1,109 @@
+package dev.vclip.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
+import ai.djl.nn.core.Linear;
+import ai.djl.nn.norm.LayerNorm;
+import dev.vclip.weights.ModelWeights.Scope;
+
+/**
+ * The transformer pieces CLIP and X-CLIP share, as functions of NDArrays and a {@link Scope} of named weights.
+ * Each mirrors one module of HF's modeling_clip.py; the same code runs with and without gradients.
+ *
+ * <p>Shapes: B batch, L sequence length, H hidden width.
+ */
+final class Layers {
+    private Layers() {
+    }
+
+    /** {@code nn.Linear}: y = x·Wᵀ + b. */
+    static NDArray linear(NDArray x, Scope s) {
+        return Linear.linear(x, s.weight(), s.bias()).singletonOrThrow();
+    }
+
+    /** {@code nn.Linear(bias=False)}. */
+    static NDArray linearNoBias(NDArray x, Scope s) {
+        return Linear.linear(x, s.weight()).singletonOrThrow();
+    }
+
+    /** {@code nn.LayerNorm} over the last axis. */
+    static NDArray layerNorm(NDArray x, Scope s, double eps) {
+        Shape normalized = new Shape(x.getShape().get(x.getShape().dimension() - 1));
+        return LayerNorm.layerNorm(x, normalized, s.weight(), s.bias(), (float) eps).singletonOrThrow();
+    }
+
+    /** HF's ACT2FN for the activations CLIP checkpoints use. */
+    static NDArray activation(NDArray x, String name) {
+        return switch (name) {
+            // quick_gelu(x) = x·σ(1.702x), the approximation OpenAI CLIP was trained with
+            case "quick_gelu" -> x.mul(Activation.sigmoid(x.mul(1.702f)));
+            case "gelu" -> Activation.gelu(x);
+            case "gelu_new", "gelu_pytorch_tanh" -> {
+                // 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³)))
+                NDArray inner = x.add(x.pow(3).mul(0.044715f)).mul((float) Math.sqrt(2 / Math.PI));
+                yield x.mul(0.5f).mul(Activation.tanh(inner).add(1f));
+            }
+            case "relu" -> Activation.relu(x);
+            default -> throw new IllegalArgumentException("unknown activation '" + name + "'");
+        };
+    }
+
+    /** x / ‖x‖₂ over the last axis, without epsilon (as HF's {@code x / x.norm(dim=-1, keepdim=True)}). */
+    static NDArray l2Normalize(NDArray x) {
+        return x.div(x.square().sum(new int[]{-1}, true).sqrt());
+    }
+
+    /**
+     * Scaled dot-product attention over heads: q [B, Lq, H], k and v [B, Lk, H] → [B, Lq, H].
+     * {@code additiveMask} (broadcastable to [B, heads, Lq, Lk]) is added to the scores; null for none.
+     * q is scaled by head_dim^-1/2 before q·kᵀ, as CLIPAttention does.
+     */
+    static NDArray multiHeadAttention(NDArray q, NDArray k, NDArray v, int heads, NDArray additiveMask) {
+        long batch = q.getShape().get(0);
+        long width = q.getShape().get(2);
+        long headDim = width / heads;
+        NDArray qh = splitHeads(q.mul((float) Math.pow(headDim, -0.5)), heads);
+        NDArray kh = splitHeads(k, heads);
+        NDArray vh = splitHeads(v, heads);
+        NDArray scores = qh.matMul(kh.transpose(0, 1, 3, 2));
+        if (additiveMask != null) {
+            scores = scores.add(additiveMask);
+        }
+        NDArray context = scores.softmax(-1).matMul(vh);                 // [B, heads, Lq, hd]
+        return context.transpose(0, 2, 1, 3).reshape(batch, -1, width);  // [B, Lq, H]
+    }
+
+    /** [B, L, H] → [B, heads, L, H/heads]. */
+    private static NDArray splitHeads(NDArray x, int heads) {
+        long batch = x.getShape().get(0);
+        long width = x.getShape().get(2);
+        return x.reshape(batch, -1, heads, width / heads).transpose(0, 2, 1, 3);
+    }
+
+    /** HF {@code CLIPAttention}: q/k/v/out projections with biases around multi-head self-attention. */
+    static NDArray selfAttention(NDArray x, Scope s, int heads, NDArray additiveMask) {
+        NDArray q = linear(x, s.at("q_proj"));
+        NDArray k = linear(x, s.at("k_proj"));
+        NDArray v = linear(x, s.at("v_proj"));
+        return linear(multiHeadAttention(q, k, v, heads, additiveMask), s.at("out_proj"));
+    }
+
+    /** HF {@code CLIPMLP}: fc1 → activation → fc2. */
+    static NDArray mlp(NDArray x, Scope s, String act) {
+        return linear(activation(linear(x, s.at("fc1")), act), s.at("fc2"));
+    }
+
+    /** HF {@code CLIPEncoderLayer}, pre-LN: h = x + attn(ln1(x)); out = h + mlp(ln2(h)). */
+    static NDArray encoderLayer(NDArray x, Scope s, int heads, String act, double eps, NDArray additiveMask) {
+        NDArray h = x.add(selfAttention(layerNorm(x, s.at("layer_norm1"), eps), s.at("self_attn"), heads, additiveMask));
+        return h.add(mlp(layerNorm(h, s.at("layer_norm2"), eps), s.at("mlp"), act));
+    }
+
+    /** Concatenates along an axis. */
+    static NDArray concat(int axis, NDArray... parts) {
+        return NDArrays.concat(new NDList(parts), axis);
+    }
+}

@@ -1,0 +1,120 @@
+package dev.vclip.model;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vclip.tokenizer.ClipTokenizer;
+import dev.vclip.weights.ModelWeights;
+import dev.vclip.weights.SafeTensors;
+import dev.vclip.weights.TensorFile;
+import dev.vclip.weights.WeightsException;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/**
+ * Loads a Hugging Face model folder: {@code config.json}, the weights ({@code model.safetensors}, a sharded
+ * {@code model.safetensors.index.json}, or {@code pytorch_model.bin}) and the tokenizer files ({@code vocab.json} +
+ * {@code merges.txt}; the bundled OpenAI vocabulary when the folder has none).
+ */
+public final class ModelFolder {
+    private ModelFolder() {
+    }
+
+    /** Loads whichever family config.json names ({@code clip} or {@code xclip}). */
+    public static VideoTextModel load(Path dir) {
+        return load(dir, null);
+    }
+
+    static VideoTextModel load(Path dir, String requiredType) {
+        return load(dir, requiredType, w -> System.err.println("warning: " + w));
+    }
+
+    public static VideoTextModel load(Path dir, String requiredType, Consumer<String> warnings) {
+        if (!Files.isDirectory(dir)) {
+            throw new ConfigException(dir + ": not a folder (expected a model folder with config.json and weights)");
+        }
+        ModelConfig config = ModelConfig.read(dir.resolve("config.json"), warnings);
+        if (requiredType != null && !requiredType.equals(config.modelType())) {
+            throw new ConfigException(dir.resolve("config.json") + ": model_type is '" + config.modelType()
+                    + "', expected '" + requiredType + "'");
+        }
+        ClipTokenizer tokenizer = ClipTokenizer.forModelDir(dir);
+        List<TensorFile> files = openWeights(dir);
+        try {
+            ModelWeights weights = ModelWeights.load(files, parameterShapes(config), null, warnings);
+            return create(config, weights, tokenizer);
+        } finally {
+            files.forEach(TensorFile::close);
+        }
+    }
+
+    /** The parameters a config's model has, by HF name, with shapes. */
+    public static Map<String, long[]> parameterShapes(ModelConfig config) {
+        return config.isXClip() ? XClip.parameterShapes(config) : Clip.parameterShapes(config);
+    }
+
+    /** Wraps weights that fit {@code config} into the right model class. */
+    public static VideoTextModel create(ModelConfig config, ModelWeights weights, ClipTokenizer tokenizer) {
+        return config.isXClip() ? new XClip(config, weights, tokenizer) : new Clip(config, weights, tokenizer);
+    }
+
+    /** A model with random weights of the config's shapes (for tests, benchmarks, training from scratch). */
+    public static VideoTextModel random(ModelConfig config, long seed) {
+        return create(config, ModelWeights.random(parameterShapes(config), seed, null), ClipTokenizer.openaiDefault());
+    }
+
+    /** Opens the weight files of a model folder, in the order HF's from_pretrained prefers them. */
+    public static List<TensorFile> openWeights(Path dir) {
+        Path single = dir.resolve("model.safetensors");
+        if (Files.isRegularFile(single)) {
+            return List.of(SafeTensors.open(single));
+        }
+        Path index = dir.resolve("model.safetensors.index.json");
+        if (Files.isRegularFile(index)) {
+            return openShards(dir, index);
+        }
+        for (String name : new String[]{"pytorch_model.bin", "model.pth", "model.pt"}) {
+            Path bin = dir.resolve(name);
+            if (Files.isRegularFile(bin)) {
+                throw new WeightsException(bin + ": PENDING"); // PENDING-CHECKPOINTS
+            }
+        }
+        throw new WeightsException(dir + ": no weights found (expected model.safetensors, "
+                + "model.safetensors.index.json or pytorch_model.bin)");
+    }
+
+    private static List<TensorFile> openShards(Path dir, Path index) {
+        JsonNode root;
+        try {
+            root = new ObjectMapper().readTree(index.toFile());
+        } catch (IOException e) {
+            throw new WeightsException(index + ": cannot read: " + e.getMessage(), e);
+        }
+        JsonNode map = root == null ? null : root.get("weight_map");
+        if (map == null || !map.isObject()) {
+            throw new WeightsException(index + ": no 'weight_map' object");
+        }
+        Set<String> shards = new LinkedHashSet<>();
+        for (Iterator<JsonNode> it = map.elements(); it.hasNext(); ) {
+            shards.add(it.next().asText());
+        }
+        List<TensorFile> files = new ArrayList<>();
+        try {
+            for (String shard : shards) {
+                files.add(SafeTensors.open(dir.resolve(shard)));
+            }
+        } catch (RuntimeException e) {
+            files.forEach(TensorFile::close);
+            throw e;
+        }
+        return files;
+    }
+}

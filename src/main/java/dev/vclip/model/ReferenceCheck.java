@@ -1,0 +1,190 @@
+package dev.vclip.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import dev.vclip.weights.StoredTensor;
+import dev.vclip.weights.TensorFile;
+import dev.vclip.weights.Tensors;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Compares a model's outputs with reference outputs stored in a case file (safetensors), tensor by tensor, under
+ * their Hugging Face output names. The inputs it recognises are {@code input_ids}, {@code attention_mask},
+ * {@code input_ids_eotpad}, {@code pixel_values} and (CLIP) {@code pixel_values_video}; every other tensor in the
+ * file is an expected output. This is how vclip proves parity with {@code transformers}, and how a user checks a
+ * converted checkpoint against outputs made in Python.
+ */
+public final class ReferenceCheck {
+
+    /** Max |diff| allowed for features, embeddings and hidden states. */
+    public static final double TOLERANCE = 1e-4;
+    /** Max |diff| allowed for logits (scaled by exp(logit_scale)). */
+    public static final double LOGIT_TOLERANCE = 1e-3;
+
+    public static final Set<String> INPUTS = Set.of("input_ids", "attention_mask", "input_ids_eotpad", "pixel_values",
+            "pixel_values_video");
+
+    /** Output names vclip computes, per family (intermediates included). */
+    public static final Set<String> CLIP_OUTPUTS = Set.of("logits_per_image", "logits_per_text", "image_embeds",
+            "text_embeds", "image_features", "text_features", "text_features_eotpad", "video_frame_features",
+            "video_embeds_meanpool", "vision_embeddings", "vision_encoder_input", "vision_layer0_output",
+            "vision_last_hidden_state", "vision_pooler_output", "text_last_hidden_state", "text_pooler_output",
+            "text_eot_index");
+    public static final Set<String> XCLIP_OUTPUTS = Set.of("logits_per_video", "logits_per_text", "text_embeds",
+            "video_embeds", "text_features", "text_features_eotpad", "video_features", "vision_embeddings",
+            "vision_encoder_input", "vision_layer0_output", "vision_last_hidden_state", "vision_pooler_output",
+            "frame_embeds", "mit_last_hidden_state", "prompt_visual_features", "prompts_generator_output",
+            "text_last_hidden_state", "text_pooler_output", "text_eot_index");
+
+    public enum Status { PASS, FAIL, NOT_COMPUTED, UNKNOWN_NAME }
+
+    /** One compared tensor. {@code maxAbsDiff} is NaN when nothing was compared. */
+    public record Result(String name, long[] shape, double maxAbsDiff, double tolerance, Status status, String note) {
+        public boolean failed() {
+            return status == Status.FAIL || status == Status.NOT_COMPUTED;
+        }
+
+        @Override
+        public String toString() {
+            String diff = Double.isNaN(maxAbsDiff) ? "-" : String.format("%.3e", maxAbsDiff);
+            return String.format("%-6s %-28s %-18s max|diff| %-10s tol %.0e%s", status == Status.PASS ? "ok" : status,
+                    name, Arrays.toString(shape), diff, tolerance, note.isEmpty() ? "" : "  " + note);
+        }
+    }
+
+    private ReferenceCheck() {
+    }
+
+    /** Runs the inputs of {@code caseFile} through {@code model} and compares every expected output. */
+    public static List<Result> run(VideoTextModel model, TensorFile caseFile) {
+        try (NDManager manager = dev.vclip.weights.Torch.newManager()) {
+            Map<String, NDArray> inputs = new LinkedHashMap<>();
+            for (String name : INPUTS) {
+                if (caseFile.names().contains(name)) {
+                    inputs.put(name, Tensors.toNDArray(caseFile.get(name), manager));
+                }
+            }
+            Map<String, NDArray> computed = new LinkedHashMap<>();
+            try (Trace trace = Trace.recording(manager)) {
+                if (model instanceof XClip xclip) {
+                    computeXClip(xclip, inputs, trace, computed);
+                } else if (model instanceof Clip clip) {
+                    computeClip(clip, inputs, trace, computed);
+                }
+                trace.values().forEach(computed::putIfAbsent);
+                return compare(caseFile, computed, model instanceof XClip ? XCLIP_OUTPUTS : CLIP_OUTPUTS);
+            }
+        }
+    }
+
+    private static void computeXClip(XClip model, Map<String, NDArray> in, Trace trace, Map<String, NDArray> out) {
+        NDArray ids = in.get("input_ids");
+        NDArray mask = in.get("attention_mask");
+        NDArray pixels = in.get("pixel_values");
+        if (ids != null && pixels != null) {
+            XClip.Output o = model.forward(ids, mask, pixels, trace);
+            out.put("logits_per_video", o.logitsPerVideo());
+            out.put("logits_per_text", o.logitsPerText());
+            out.put("text_embeds", o.textEmbeds());
+            out.put("video_embeds", o.videoEmbeds());
+        }
+        // without the other modality, record the intermediates through the single-tower path instead
+        Trace single = ids != null && pixels != null ? Trace.NONE : trace;
+        if (ids != null) {
+            out.put("text_features", model.textFeatures(ids, mask, single));
+        }
+        if (in.containsKey("input_ids_eotpad")) {
+            out.put("text_features_eotpad", model.textFeatures(in.get("input_ids_eotpad"), mask));
+        }
+        if (pixels != null) {
+            out.put("video_features", model.videoFeatures(pixels, single));
+        }
+    }
+
+    private static void computeClip(Clip model, Map<String, NDArray> in, Trace trace, Map<String, NDArray> out) {
+        NDArray ids = in.get("input_ids");
+        NDArray mask = in.get("attention_mask");
+        NDArray pixels = in.get("pixel_values");
+        if (ids != null && pixels != null) {
+            Clip.Output o = model.forward(ids, mask, pixels, trace);
+            out.put("logits_per_image", o.logitsPerImage());
+            out.put("logits_per_text", o.logitsPerText());
+            out.put("image_embeds", o.imageEmbeds());
+            out.put("text_embeds", o.textEmbeds());
+        }
+        Trace single = ids != null && pixels != null ? Trace.NONE : trace;
+        if (ids != null) {
+            out.put("text_features", model.textFeatures(ids, mask, single));
+        }
+        if (in.containsKey("input_ids_eotpad")) {
+            out.put("text_features_eotpad", model.textFeatures(in.get("input_ids_eotpad"), mask));
+        }
+        if (pixels != null) {
+            out.put("image_features", model.imageFeatures(pixels, single));
+        }
+        NDArray video = in.get("pixel_values_video");
+        if (video != null) {
+            out.put("video_frame_features", model.videoFrameFeatures(video));
+            out.put("video_embeds_meanpool", model.videoFeatures(video));
+        }
+    }
+
+    private static List<Result> compare(TensorFile caseFile, Map<String, NDArray> computed, Set<String> known) {
+        List<Result> results = new ArrayList<>();
+        for (String name : caseFile.names()) {
+            if (INPUTS.contains(name)) {
+                continue;
+            }
+            StoredTensor expected = caseFile.get(name);
+            long[] shape = expected.shape();
+            boolean integer = !expected.dtype().isFloating();
+            double tolerance = integer ? 0 : name.startsWith("logits") ? LOGIT_TOLERANCE : TOLERANCE;
+            NDArray got = computed.get(name);
+            if (got == null) {
+                results.add(known.contains(name)
+                        ? new Result(name, shape, Double.NaN, tolerance, Status.NOT_COMPUTED,
+                        "a known output, but the case file lacks the inputs it needs")
+                        : new Result(name, shape, Double.NaN, tolerance, Status.UNKNOWN_NAME,
+                        "not an output name vclip computes; not compared"));
+                continue;
+            }
+            long[] gotShape = got.getShape().getShape();
+            if (!Arrays.equals(gotShape, shape)) {
+                results.add(new Result(name, shape, Double.NaN, tolerance, Status.FAIL,
+                        "shape mismatch: computed " + Arrays.toString(gotShape)));
+                continue;
+            }
+            double diff = integer ? maxAbsDiff(expected.toLongArray(), got.toType(ai.djl.ndarray.types.DataType.INT64,
+                    false).toLongArray()) : maxAbsDiff(expected.toFloatArray(), got.toType(
+                    ai.djl.ndarray.types.DataType.FLOAT32, false).toFloatArray());
+            boolean ok = diff <= tolerance; // NaN fails
+            results.add(new Result(name, shape, diff, tolerance, ok ? Status.PASS : Status.FAIL, ""));
+        }
+        return results;
+    }
+
+    static double maxAbsDiff(float[] a, float[] b) {
+        double max = 0;
+        for (int i = 0; i < a.length; i++) {
+            double d = Math.abs((double) a[i] - b[i]);
+            if (!(d <= max)) {
+                max = d; // also propagates NaN
+            }
+        }
+        return max;
+    }
+
+    static double maxAbsDiff(long[] a, long[] b) {
+        double max = 0;
+        for (int i = 0; i < a.length; i++) {
+            max = Math.max(max, Math.abs((double) a[i] - b[i]));
+        }
+        return max;
+    }
+}

@@ -1,0 +1,64 @@
+package dev.vclip.weights;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * Writes a file so that readers see either the old content or the complete new one, never a half-written file:
+ * the bytes go to a temporary file beside the target, are forced to disk, and the temporary file is renamed over it.
+ */
+public final class AtomicFiles {
+    private AtomicFiles() {
+    }
+
+    /** What writes the content into the (temporary) channel. */
+    @FunctionalInterface
+    public interface Content {
+        void writeTo(FileChannel out) throws IOException;
+    }
+
+    public static void write(Path target, Content content) {
+        Path absolute = target.toAbsolutePath();
+        Path dir = absolute.getParent();
+        Path tmp = null;
+        try {
+            Files.createDirectories(dir);
+            tmp = Files.createTempFile(dir, "." + absolute.getFileName() + ".", ".tmp");
+            try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+                content.writeTo(out);
+                out.force(true);
+            }
+            try {
+                Files.move(tmp, absolute, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, absolute, StandardCopyOption.REPLACE_EXISTING);
+            }
+            tmp = null;
+        } catch (IOException e) {
+            throw new WeightsException(target + ": cannot write: " + e.getMessage(), e);
+        } finally {
+            if (tmp != null) {
+                try {
+                    Files.deleteIfExists(tmp);
+                } catch (IOException ignored) {
+                    // best effort: a stray temporary file is harmless
+                }
+            }
+        }
+    }
+
+    /** Writes bytes atomically. */
+    public static void write(Path target, byte[] bytes) {
+        write(target, out -> {
+            var buf = java.nio.ByteBuffer.wrap(bytes);
+            while (buf.hasRemaining()) {
+                out.write(buf);
+            }
+        });
+    }
+}

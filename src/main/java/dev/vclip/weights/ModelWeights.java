@@ -1,0 +1,236 @@
+package dev.vclip.weights;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.function.Consumer;
+
+/**
+ * A model's parameters as NDArrays, keyed by their Hugging Face state-dict names
+ * ({@code vision_model.encoder.layers.3.self_attn.q_proj.weight}).
+ *
+ * <p>It owns the {@link NDManager} its arrays live in; closing it frees them. F32 tensors of a memory-mapped file are
+ * wrapped without a copy (read-only: fine for inference); F16/BF16/F64 tensors are widened to F32, because on this
+ * CPU fp32 is the fast path and DJL cannot hold BF16 arrays. {@link #trainable()} gives writable copies for training:
+ * the same model code then runs with gradients on the chosen parameters.
+ *
+ * <p>Model code reads weights through {@link Scope}s whose path spells the key:
+ * {@code w.at("vision_model.encoder.layers", i).at("message_fc").get("weight")}.
+ */
+public final class ModelWeights implements AutoCloseable {
+
+    private final NDManager manager;
+    private final Map<String, NDArray> arrays;
+    private final String source;
+
+    private ModelWeights(NDManager manager, Map<String, NDArray> arrays, String source) {
+        this.manager = manager;
+        this.arrays = arrays;
+        this.source = source;
+    }
+
+    /**
+     * Wraps the tensors (in a manager of their own under {@code parent}, or a new base manager when it is null) of a file that the model expects ({@code expected}: name → shape, in the model's order),
+     * checking each shape. Missing tensors and wrong shapes are one error listing every problem with both shapes;
+     * tensors the model does not use are passed to {@code unused} (HF's non-persistent {@code position_ids} buffers,
+     * which older checkpoints still carry, are dropped silently).
+     */
+    public static ModelWeights load(List<TensorFile> files, Map<String, long[]> expected, NDManager parent,
+                                    Consumer<String> unused) {
+        Map<String, TensorFile> owner = new LinkedHashMap<>();
+        for (TensorFile f : files) {
+            for (String name : f.names()) {
+                owner.putIfAbsent(name, f);
+            }
+        }
+        String source = files.size() == 1 ? files.get(0).path().toString() : files.size() + " files in "
+                + files.get(0).path().getParent();
+        List<String> problems = new ArrayList<>();
+        for (Map.Entry<String, long[]> e : expected.entrySet()) {
+            TensorFile f = owner.get(e.getKey());
+            if (f == null) {
+                problems.add("missing tensor '" + e.getKey() + "' (expected shape " + Arrays.toString(e.getValue()) + ")");
+                continue;
+            }
+            StoredTensor t = f.get(e.getKey());
+            if (!Arrays.equals(t.shape(), e.getValue())) {
+                problems.add("tensor '" + e.getKey() + "' has shape " + Arrays.toString(t.shape())
+                        + " in the file but the config expects " + Arrays.toString(e.getValue()));
+            } else if (!t.dtype().isFloating()) {
+                problems.add("tensor '" + e.getKey() + "' is " + t.dtype() + ", expected a floating-point type");
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new WeightsException(source + ": " + problems.size() + " problem(s) with the weights:\n  "
+                    + String.join("\n  ", problems));
+        }
+        List<String> extra = new ArrayList<>();
+        for (String name : owner.keySet()) {
+            if (!expected.containsKey(name) && !name.endsWith("position_ids")) {
+                extra.add(name);
+            }
+        }
+        if (!extra.isEmpty() && unused != null) {
+            unused.accept(source + ": " + extra.size() + " tensor(s) not used by the model: "
+                    + String.join(", ", extra.subList(0, Math.min(extra.size(), 10)))
+                    + (extra.size() > 10 ? ", ..." : ""));
+        }
+        NDManager manager = Torch.subManager(parent);
+        Map<String, NDArray> arrays = new LinkedHashMap<>();
+        try {
+            for (String name : expected.keySet()) {
+                NDArray array = Tensors.toNDArray(owner.get(name).get(name), manager);
+                array.setName(name);
+                arrays.put(name, array);
+            }
+        } catch (RuntimeException e) {
+            manager.close();
+            throw e;
+        }
+        return new ModelWeights(manager, arrays, source);
+    }
+
+    /**
+     * Random weights of the given shapes: LayerNorm-like keys (ending in {@code layer_norm*}, {@code layernorm},
+     * {@code ln*}, {@code norm*}) get weight 1 and bias 0, everything else N(0, std²) with std = 1/sqrt(fan-in) for
+     * matrices and 0.02 for vectors. For tests and for training from scratch.
+     */
+    public static ModelWeights random(Map<String, long[]> shapes, long seed, NDManager parent) {
+        NDManager manager = Torch.subManager(parent);
+        Random random = new Random(seed);
+        Map<String, NDArray> arrays = new LinkedHashMap<>();
+        for (Map.Entry<String, long[]> e : shapes.entrySet()) {
+            String name = e.getKey();
+            long[] shape = e.getValue();
+            int n = Math.toIntExact(StoredTensor.elementCount(shape));
+            float[] values = new float[n];
+            boolean norm = isNormKey(name);
+            if (norm && name.endsWith(".weight")) {
+                Arrays.fill(values, 1f);
+            } else if (!(norm && name.endsWith(".bias"))) {
+                double std = shape.length >= 2 ? 1.0 / Math.sqrt(n / (double) shape[0]) : 0.02;
+                if (name.endsWith("logit_scale")) {
+                    Arrays.fill(values, (float) Math.log(1 / 0.07));
+                    std = 0;
+                }
+                for (int i = 0; i < n && std > 0; i++) {
+                    values[i] = (float) (random.nextGaussian() * std);
+                }
+            }
+            NDArray array = manager.create(values, new Shape(shape));
+            array.setName(name);
+            arrays.put(name, array);
+        }
+        return new ModelWeights(manager, arrays, "random(seed=" + seed + ")");
+    }
+
+    private static boolean isNormKey(String name) {
+        String leaf = name.substring(0, name.lastIndexOf('.') < 0 ? name.length() : name.lastIndexOf('.'));
+        leaf = leaf.substring(leaf.lastIndexOf('.') + 1);
+        return leaf.contains("norm") || leaf.contains("layrnorm") || leaf.startsWith("ln");
+    }
+
+    /** The array named {@code key}; an error naming the key and the source when absent. */
+    public NDArray get(String key) {
+        NDArray array = arrays.get(key);
+        if (array == null) {
+            throw new WeightsException(source + ": no weight named '" + key + "'");
+        }
+        return array;
+    }
+
+    public boolean contains(String key) {
+        return arrays.containsKey(key);
+    }
+
+    /** A view of the keys under {@code prefix} (no trailing dot). */
+    public Scope at(String prefix) {
+        return new Scope(this, prefix);
+    }
+
+    public Scope at(String prefix, int index) {
+        return new Scope(this, prefix + "." + index);
+    }
+
+    /** All arrays, by name, in the model's order (unmodifiable). */
+    public Map<String, NDArray> arrays() {
+        return Collections.unmodifiableMap(arrays);
+    }
+
+    public long parameterCount() {
+        return arrays.values().stream().mapToLong(a -> a.getShape().size()).sum();
+    }
+
+    public NDManager manager() {
+        return manager;
+    }
+
+    public String source() {
+        return source;
+    }
+
+    /**
+     * Writable F32 copies of every array (memory-mapped weights are read-only), in a new manager under
+     * {@code parent}; switch gradients on per parameter with {@code setRequiresGradient(true)}.
+     */
+    public ModelWeights trainable(NDManager parent) {
+        NDManager copyManager = Torch.subManager(parent);
+        Map<String, NDArray> copies = new LinkedHashMap<>();
+        arrays.forEach((name, a) -> {
+            NDArray copy = copyManager.create(a.toFloatArray(), a.getShape());
+            copy.setName(name);
+            copies.put(name, copy);
+        });
+        return new ModelWeights(copyManager, copies, source + " (trainable copy)");
+    }
+
+    /** The weights as stored F32 tensors, e.g. to save them as safetensors. */
+    public List<StoredTensor> toStoredTensors() {
+        List<StoredTensor> out = new ArrayList<>();
+        arrays.forEach((name, a) -> out.add(Tensors.fromNDArray(name, a)));
+        return out;
+    }
+
+    @Override
+    public void close() {
+        manager.close();
+    }
+
+    /**
+     * A prefix-scoped view of the weights: {@code at("self_attn").get("q_proj.weight")} reads
+     * {@code <prefix>.self_attn.q_proj.weight}.
+     */
+    public record Scope(ModelWeights weights, String prefix) {
+        public Scope at(String name) {
+            return new Scope(weights, prefix.isEmpty() ? name : prefix + "." + name);
+        }
+
+        public Scope at(String name, int index) {
+            return at(name + "." + index);
+        }
+
+        public NDArray get(String leaf) {
+            return weights.get(key(leaf));
+        }
+
+        public String key(String leaf) {
+            return prefix.isEmpty() ? leaf : prefix + "." + leaf;
+        }
+
+        public NDArray weight() {
+            return get("weight");
+        }
+
+        public NDArray bias() {
+            return get("bias");
+        }
+    }
+}
