@@ -1,7 +1,50 @@
 package dev.vclip.cli;
 
-public final class Main {
+import dev.vclip.model.ConfigException;
+import dev.vclip.tokenizer.TokenizerException;
+import dev.vclip.weights.WeightsException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+
+/** The {@code vclip} command line: a thin layer over the library, one class per sub-command. */
+@Command(name = "vclip", mixinStandardHelpOptions = true, version = "vclip 0.1.0",
+        description = "Video-language models of the CLIP family (CLIP, X-CLIP), native on the JVM.",
+        subcommands = {InfoCommand.class, VerifyCommand.class, TokenizeCommand.class, PreprocessCommand.class,
+                BenchCommand.class, CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "missing sub-command");
+    }
+
     public static void main(String[] args) {
-        System.out.println("vclip");
+        System.exit(run(args));
+    }
+
+    /** Runs the command line and returns its exit code (0 ok, 1 failed check or bad input, 2 usage error). */
+    public static int run(String... args) {
+        CommandLine cli = new CommandLine(new Main());
+        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            if (e instanceof ConfigException || e instanceof WeightsException || e instanceof TokenizerException
+                    || e instanceof IllegalArgumentException || e instanceof UncheckedIOException) {
+                commandLine.getErr().println("error: " + e.getMessage());
+                return 1;
+            }
+            throw e;
+        });
+        return cli.execute(args);
+    }
+
+    /** The folder of the bundled default model (set by the ./vclip launcher; the working directory otherwise). */
+    static Path bundledModel() {
+        String home = System.getProperty("vclip.home", ".");
+        return Path.of(home, "models", "xclip-tiny-random");
     }
 }

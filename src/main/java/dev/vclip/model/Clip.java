@@ -309,7 +309,8 @@ public final class Clip implements VideoTextModel {
     /** Tokenizes texts with the model's tokenizer (HF framing, the model's context length) and returns [T, P]. */
     @Override
     public NDArray textFeatures(List<String> texts, NDManager manager) {
-        NDArray[] batch = TextBatch.encode(tokenizer, texts, config.text().maxPositionEmbeddings(), manager);
+        NDArray[] batch = TextBatch.encode(tokenizer, texts, config.text().maxPositionEmbeddings(),
+                config.text().vocabSize(), manager);
         return textFeatures(batch[0], batch[1]);
     }
 

@@ -13,8 +13,20 @@ final class TextBatch {
     }
 
     /** Returns [input_ids [T, L], attention_mask [T, L]] (INT64) in {@code manager}. */
-    static NDArray[] encode(ClipTokenizer tokenizer, List<String> texts, int contextLength, NDManager manager) {
+    static NDArray[] encode(ClipTokenizer tokenizer, List<String> texts, int contextLength, int vocabSize,
+                            NDManager manager) {
         ClipTokenizer.Encoding enc = tokenizer.encode(texts, contextLength, ClipTokenizer.Framing.HF);
+        if (tokenizer.vocabSize() > vocabSize) {
+            for (int i = 0; i < texts.size(); i++) {
+                for (long id : enc.inputIds()[i]) {
+                    if (id >= vocabSize) {
+                        throw new IllegalArgumentException("text " + (i + 1) + " ('" + texts.get(i) + "') has token id "
+                                + id + " but the model's vocab_size is " + vocabSize
+                                + ": the model folder's tokenizer does not fit its config");
+                    }
+                }
+            }
+        }
         return new NDArray[]{toArray(enc.inputIds(), manager), toArray(enc.attentionMask(), manager)};
     }
 

@@ -312,7 +312,8 @@ public final class XClip implements VideoTextModel {
 
     @Override
     public NDArray textFeatures(List<String> texts, NDManager manager) {
-        NDArray[] batch = TextBatch.encode(tokenizer, texts, config.text().maxPositionEmbeddings(), manager);
+        NDArray[] batch = TextBatch.encode(tokenizer, texts, config.text().maxPositionEmbeddings(),
+                config.text().vocabSize(), manager);
         return textFeatures(batch[0], batch[1]);
     }
 

@@ -1,0 +1,39 @@
+package dev.vclip.cli;
+
+import dev.vclip.model.ModelFolder;
+import dev.vclip.model.ReferenceCheck;
+import dev.vclip.model.VideoTextModel;
+import dev.vclip.weights.SafeTensors;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+@Command(name = "verify", description = {
+        "Run the inputs of a case file (input_ids, attention_mask, input_ids_eotpad, pixel_values, pixel_values_video)"
+                + " through a model and compare every stored output under its Hugging Face name, intermediates "
+                + "included. Exits 1 if any tensor is past tolerance (1e-4; 1e-3 for logits; integers exact) or a "
+                + "known output could not be computed.",
+        "Make a case file in Python by saving the model's inputs and outputs with safetensors.torch.save_file."})
+final class VerifyCommand implements Callable<Integer> {
+
+    @Option(names = "--model", required = true, paramLabel = "DIR", description = "model folder")
+    Path model;
+
+    @Option(names = "--case", required = true, paramLabel = "FILE", description = "case file (.safetensors)")
+    Path caseFile;
+
+    @Override
+    public Integer call() {
+        try (VideoTextModel m = ModelFolder.load(model); SafeTensors file = SafeTensors.open(caseFile)) {
+            List<ReferenceCheck.Result> results = ReferenceCheck.run(m, file);
+            results.forEach(System.out::println);
+            long failed = results.stream().filter(ReferenceCheck.Result::failed).count();
+            long compared = results.stream().filter(r -> r.status() != ReferenceCheck.Status.UNKNOWN_NAME).count();
+            System.out.println((compared - failed) + " passed, " + failed + " failed");
+            return failed == 0 && compared > 0 ? 0 : 1;
+        }
+    }
+}

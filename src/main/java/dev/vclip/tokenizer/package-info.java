@@ -1,0 +1,19 @@
+/**
+ * CLIP's text tokenizer: byte-level BPE exactly as openai/CLIP {@code simple_tokenizer.py} (without ftfy), and
+ * the openai and Hugging Face framings into a fixed context with padding and attention mask.
+ *
+ * <ul>
+ *   <li>{@link dev.vclip.tokenizer.ClipTokenizer}: loading (HF {@code vocab.json} + {@code merges.txt}, openai
+ *       {@code bpe_simple_vocab_16e6.txt.gz}, or the bundled copy of the latter), encode, decode;</li>
+ *   <li>{@link dev.vclip.tokenizer.PythonText}: the Python string semantics the tokenizer depends on
+ *       ({@code html.unescape}, {@code str.strip}, {@code str.lower});</li>
+ *   <li>{@link dev.vclip.tokenizer.TokenizerCases}: golden {@code cases.jsonl} files and a checker for them.</li>
+ * </ul>
+ *
+ * <p>Resources under {@code dev/vclip/tokenizer/}: the openai vocabulary (MIT, {@code LICENSE-CLIP.txt}) and
+ * the WHATWG HTML5 named character reference table generated from CPython's {@code html.entities}.
+ *
+ * <p>Depends on nothing else in vclip: only the JDK and Jackson. The reference behaviour, and every trap a Java
+ * port falls into, is described in {@code shared/fixtures/tokenizer/README.md}.
+ */
+package dev.vclip.tokenizer;
