@@ -42,8 +42,10 @@ public final class ClipTokenizer {
      *
      * @param inputIds      token ids, padded per the framing
      * @param attentionMask 1 on real tokens, bos and eot included, 0 on padding (for both framings)
-     * @param eotIndex      position of the {@code <|endoftext|>} that ends each text: where CLIP's text
-     *                      projection takes its features ({@code argmax} of the ids in openai's code)
+     * @param eotIndex      where CLIP pools the text features: the first {@code <|endoftext|>} of each row,
+     *                      as {@code ids.argmax(-1)} finds it in openai's and HF's code (torch returns the
+     *                      first maximum). That is the closing one unless the text holds a literal
+     *                      "&lt;|endoftext|&gt;"
      * @param truncated     whether a text had more than {@code contextLength - 2} ids and was cut
      */
     public record Encoding(long[][] inputIds, long[][] attentionMask, int[] eotIndex, boolean[] truncated) {
@@ -77,12 +79,13 @@ public final class ClipTokenizer {
      * <p>One deliberate change: U+0345 COMBINING GREEK YPOGEGRAMMENI is excluded from the last alternative. Under
      * IGNORECASE the regex module matches it with none of the alternatives (it case-folds to the letter iota, so
      * {@code [^\s\p{L}\p{N}]} rejects it, while {@code [\p{L}]} does not take it either), and findall skips it:
-     * {@code "a\u0345b"} gives {@code ['a', 'b']}. Java would make it a piece of its own. Compared with the regex
+     * "a", U+0345, "b" gives {@code ['a', 'b']}. Java would make it a piece of its own. Compared with the regex
      * module over every code point JDK 17 defines, in letter, digit, punctuation and contraction contexts, this is
      * the only code point where the two differ. It is not in the shared fixtures.
      */
     private static final Pattern PIECES = Pattern.compile(
-            "<\\|startoftext\\|>|<\\|endoftext\\|>|'s|'t|'re|'ve|'m|'ll|'d|[\\p{L}]+|[\\p{N}]|[^\\s\\p{L}\\p{N}\\u0345]+",
+            "<\\|startoftext\\|>|<\\|endoftext\\|>|'s|'t|'re|'ve|'m|'ll|'d"
+                    + "|[\\p{L}]+|[\\p{N}]|[^\\s\\p{L}\\p{N}\\u0345]+",
             Pattern.UNICODE_CHARACTER_CLASS | Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE);
     /** {@code \s} of the Python regex module: the 25 White_Space code points (not U+001C..U+001F). */
     private static final Pattern WHITESPACE_RUN = Pattern.compile("\\s+", Pattern.UNICODE_CHARACTER_CLASS);
@@ -220,10 +223,18 @@ public final class ClipTokenizer {
             rowIds[1 + bodyLength] = eotId;
             Arrays.fill(rowIds, 2 + bodyLength, contextLength, padId);
             Arrays.fill(attentionMask[row], 0, 2 + bodyLength, 1L);
-            eotIndex[row] = 1 + bodyLength;
+            eotIndex[row] = firstIndexOf(rowIds, eotId);
             truncated[row] = ids.length > bodyLimit;
         }
         return new Encoding(inputIds, attentionMask, eotIndex, truncated);
+    }
+
+    private static int firstIndexOf(long[] values, long wanted) {
+        int index = 0;
+        while (values[index] != wanted) {
+            index++;
+        }
+        return index;
     }
 
     /** Shorthand for one text in the default 77-token context. */

@@ -36,7 +36,7 @@ public final class TokenizerCases {
             return contextOpenai.length;
         }
 
-        /** {@code [category] text}, with invisible characters written as \\uXXXX so that names stay readable. */
+        /** {@code [category] text}, invisible characters written as backslash-u escapes to keep names readable. */
         public String displayName() {
             return "[" + category + "] " + visible(text, 80);
         }
@@ -198,7 +198,10 @@ public final class TokenizerCases {
         return ints;
     }
 
-    /** Writes control, format, separator and combining characters as \\uXXXX; cuts after maxLength chars. */
+    /**
+     * Writes control, format, separator, combining, private-use and unassigned characters as backslash-u escapes
+     * (one per UTF-16 unit); cuts after maxLength chars.
+     */
     static String visible(String text, int maxLength) {
         StringBuilder out = new StringBuilder();
         for (int i = 0; i < text.length() && out.length() < maxLength; ) {

@@ -145,4 +145,28 @@ class ModelLoadingTest {
             assertArrayEquals(new long[]{2, 512}, texts.getShape().getShape());
         }
     }
+
+    @org.junit.jupiter.params.ParameterizedTest(name = "X-CLIP with patch {0}, {1} frames runs")
+    @org.junit.jupiter.params.provider.CsvSource({"14, 16", "16, 32", "32, 8"})
+    void everyPatchSizeAndFrameCountWorks(int patch, int frames) throws Exception {
+        String json = "{\"model_type\":\"xclip\",\"projection_dim\":16,\"prompt_num_attention_heads\":2,"
+                + "\"text_config\":{\"vocab_size\":50000,\"hidden_size\":32,\"intermediate_size\":64,"
+                + "\"num_hidden_layers\":1,\"num_attention_heads\":2},"
+                + "\"vision_config\":{\"hidden_size\":32,\"intermediate_size\":64,\"num_hidden_layers\":2,"
+                + "\"num_attention_heads\":2,\"patch_size\":" + patch + ",\"image_size\":" + (patch * 3)
+                + ",\"num_frames\":" + frames + ",\"mit_hidden_size\":16,\"mit_intermediate_size\":32,"
+                + "\"mit_num_attention_heads\":2}}";
+        ModelConfig config = ModelConfig.fromJson("test", (ObjectNode) new ObjectMapper().readTree(json), w -> { });
+        try (XClip model = (XClip) ModelFolder.random(config, 3); NDManager manager = Torch.newManager()) {
+            NDArray video = manager.randomNormal(new Shape(2, frames, 3, patch * 3, patch * 3));
+            NDArray[] text = TextBatch.encode(model.tokenizer(), List.of("a cat", "a red circle moving left"), 77,
+                    50000, manager);
+            XClip.Output out = model.forward(text[0], text[1], video, Trace.NONE);
+            assertArrayEquals(new long[]{2, 2}, out.logitsPerVideo().getShape().getShape());
+            assertArrayEquals(new long[]{2, 2, 16}, out.textEmbeds().getShape().getShape());
+            IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                    () -> model.videoFeatures(manager.zeros(new Shape(1, frames + 1, 3, patch * 3, patch * 3))));
+            assertTrue(e.getMessage().contains("takes " + frames + " frames"), e.getMessage());
+        }
+    }
 }
