@@ -3,6 +3,7 @@ package dev.vclip.model;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vclip.tokenizer.ClipTokenizer;
+import dev.vclip.weights.MappedCheckpoint;
 import dev.vclip.weights.ModelWeights;
 import dev.vclip.weights.SafeTensors;
 import dev.vclip.weights.TensorFile;
@@ -21,7 +22,8 @@ import java.util.function.Consumer;
 
 /**
  * Loads a Hugging Face model folder: {@code config.json}, the weights ({@code model.safetensors}, a sharded
- * {@code model.safetensors.index.json}, or {@code pytorch_model.bin}) and the tokenizer files ({@code vocab.json} +
+ * {@code model.safetensors.index.json}, or {@code pytorch_model.bin} — in HF names or an original
+ * checkpoint's, see {@link dev.vclip.weights.KeyMapping}) and the tokenizer files ({@code vocab.json} +
  * {@code merges.txt}; the bundled OpenAI vocabulary when the folder has none).
  */
 public final class ModelFolder {
@@ -84,7 +86,7 @@ public final class ModelFolder {
         for (String name : new String[]{"pytorch_model.bin", "model.pth", "model.pt"}) {
             Path bin = dir.resolve(name);
             if (Files.isRegularFile(bin)) {
-                throw new WeightsException(bin + ": PENDING"); // PENDING-CHECKPOINTS
+                return List.of(MappedCheckpoint.open(bin));
             }
         }
         throw new WeightsException(dir + ": no weights found (expected model.safetensors, "

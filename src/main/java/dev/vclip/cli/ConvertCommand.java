@@ -1,0 +1,167 @@
+package dev.vclip.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.vclip.model.ModelConfig;
+import dev.vclip.model.ModelFolder;
+import dev.vclip.weights.AtomicFiles;
+import dev.vclip.weights.KeyMapping;
+import dev.vclip.weights.KeyMapping.InferredDims;
+import dev.vclip.weights.MappedCheckpoint;
+import dev.vclip.weights.ModelWeights;
+import dev.vclip.weights.SafeTensors;
+import dev.vclip.weights.StoredTensor;
+import dev.vclip.weights.TensorFile;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+
+@Command(name = "convert", description = {
+        "Convert a PyTorch checkpoint (OpenAI CLIP, official X-CLIP, ViFi-CLIP, or HF names) into a Hugging Face "
+                + "model folder: config.json + model.safetensors, loadable by vclip and by transformers.",
+        "The config is inferred from the tensor shapes (heads = width / 64, as CLIP's build_model) unless --config "
+                + "gives one. Then check it: vclip verify --model OUT --case outputs-from-python.safetensors",
+        "Example: vclip convert --checkpoint k400_32_8.pth --out xclip-base-patch32-k400/"})
+final class ConvertCommand implements Callable<Integer> {
+
+    @Option(names = "--checkpoint", required = true, paramLabel = "FILE", description = "torch.save file (.pth, .bin, .pt)")
+    Path checkpoint;
+
+    @Option(names = "--out", required = true, paramLabel = "DIR", description = "folder to write")
+    Path out;
+
+    @Option(names = "--config", paramLabel = "config.json", description = "use this config instead of inferring one")
+    Path config;
+
+    @Option(names = "--base", paramLabel = "DIR|FILE", description = "take tensors the checkpoint lacks from this "
+            + "model (an HF folder or an original checkpoint), e.g. the token embedding ViFi-CLIP does not save")
+    Path base;
+
+    @Option(names = "--force", description = "write into a folder that already has files")
+    boolean force;
+
+    @Override
+    public Integer call() throws IOException {
+        if (Files.isDirectory(out) && !force) {
+            try (Stream<Path> entries = Files.list(out)) {
+                if (entries.findAny().isPresent()) {
+                    throw new IllegalArgumentException(out + ": folder is not empty (use --force to write into it)");
+                }
+            }
+        }
+        try (MappedCheckpoint source = MappedCheckpoint.open(checkpoint)) {
+            KeyMapping.Mapped mapping = source.mapping();
+            System.out.println("checkpoint " + checkpoint + ": " + mapping.format() + " names, "
+                    + mapping.tensors().size() + " tensors");
+            if (!mapping.unmapped().isEmpty()) {
+                System.err.println("warning: " + mapping.unmapped().size() + " tensor(s) no rule knows, not converted: "
+                        + String.join(", ", mapping.unmapped()));
+            }
+            if (!mapping.dropped().isEmpty()) {
+                System.out.println("dropped    " + String.join(", ", mapping.dropped()));
+            }
+            List<TensorFile> files = new ArrayList<>(List.of(source));
+            if (base != null) {
+                files.addAll(Files.isDirectory(base) ? ModelFolder.openWeights(base) : List.of(MappedCheckpoint.open(base)));
+            }
+            try {
+                ModelConfig modelConfig = config != null ? ModelConfig.read(config) : inferConfig(mapping);
+                Map<String, long[]> shapes = ModelFolder.parameterShapes(modelConfig);
+                // load once: every tensor the config needs is there with the right shape
+                try (ModelWeights ignored = ModelWeights.load(files, shapes, null, null)) {
+                    System.out.println("checked    " + shapes.size() + " parameters against the " + modelConfig.modelType()
+                            + " config");
+                }
+                write(files, shapes, mapping, modelConfig);
+            } finally {
+                files.subList(1, files.size()).forEach(TensorFile::close);
+            }
+        }
+        return 0;
+    }
+
+    private void write(List<TensorFile> files, Map<String, long[]> shapes, KeyMapping.Mapped mapping,
+                       ModelConfig modelConfig) throws IOException {
+        Files.createDirectories(out);
+        List<StoredTensor> weights = new ArrayList<>();
+        for (String name : shapes.keySet()) {
+            weights.add(find(files, name));
+        }
+        Map<String, String> metadata = new LinkedHashMap<>();
+        metadata.put("format", "pt");
+        metadata.put("converted_by", "vclip convert");
+        metadata.put("source_format", mapping.format().name());
+        SafeTensors.write(out.resolve("model.safetensors"), weights, metadata);
+        if (!mapping.extras().isEmpty()) {
+            List<StoredTensor> extras = mapping.extras().stream().map(n -> mapping.tensors().get(n)).toList();
+            SafeTensors.write(out.resolve("extras.safetensors"), extras, metadata);
+            System.out.println("extras     " + String.join(", ", mapping.extras()) + " -> extras.safetensors");
+        }
+        ObjectMapper json = new ObjectMapper();
+        AtomicFiles.write(out.resolve("config.json"),
+                json.writerWithDefaultPrettyPrinter().writeValueAsBytes(modelConfig.toJson()));
+        ObjectNode provenance = json.createObjectNode();
+        provenance.put("source", checkpoint.toAbsolutePath().toString());
+        provenance.put("source_bytes", Files.size(checkpoint));
+        provenance.put("source_format", mapping.format().name());
+        provenance.put("config", config == null ? "inferred from tensor shapes" : config.toString());
+        provenance.putPOJO("unmapped", mapping.unmapped());
+        provenance.putPOJO("dropped", mapping.dropped());
+        AtomicFiles.write(out.resolve("conversion.json"),
+                json.writerWithDefaultPrettyPrinter().writeValueAsString(provenance).getBytes(StandardCharsets.UTF_8));
+        System.out.println("wrote      " + out.resolve("model.safetensors") + " (" + weights.size() + " tensors), "
+                + out.resolve("config.json"));
+    }
+
+    private static StoredTensor find(List<TensorFile> files, String name) {
+        for (TensorFile f : files) {
+            if (f.names().contains(name)) {
+                return f.get(name);
+            }
+        }
+        throw new IllegalStateException(name + " was checked but is not found"); // ModelWeights.load checked it
+    }
+
+    /** A config from the tensor shapes; what the weights cannot tell takes the original code's conventions. */
+    static ModelConfig inferConfig(KeyMapping.Mapped mapping) {
+        InferredDims d = mapping.inferDims();
+        int unknownWidth = d.text().numAttentionHeads() == 0 ? d.text().hiddenSize()
+                : d.vision().numAttentionHeads() == 0 ? d.vision().hiddenSize()
+                : d.video().map(v -> v.mitNumAttentionHeads() == 0 || v.promptNumAttentionHeads() == 0).orElse(false)
+                ? d.projectionDim() : 0;
+        if (unknownWidth != 0) {
+            throw new IllegalArgumentException("cannot infer the number of attention heads for width " + unknownWidth
+                    + " (CLIP's rule is width / 64): give the model's config.json with --config");
+        }
+        boolean xclip = d.video().isPresent();
+        ModelConfig.TextConfig text = new ModelConfig.TextConfig(d.text().vocabSize().orElse(49408),
+                d.text().hiddenSize(), d.text().intermediateSize(), d.text().numHiddenLayers(),
+                d.text().numAttentionHeads(), d.text().maxPositionEmbeddings(), "quick_gelu", 1e-5,
+                // the ids of OpenAI's tokenizer; X-CLIP pools at argmax(input_ids) whatever they are
+                xclip ? 0 : 49406, xclip ? 2 : 49407, 1);
+        InferredDims.Vision v = d.vision();
+        ModelConfig.VisionConfig vision = d.video()
+                .map(video -> new ModelConfig.VisionConfig(v.hiddenSize(), v.intermediateSize(), v.numHiddenLayers(),
+                        v.numAttentionHeads(), 3, v.imageSize(), v.patchSize(), "quick_gelu", 1e-5,
+                        video.mitHiddenSize(), video.mitIntermediateSize(), video.mitNumHiddenLayers(),
+                        video.mitNumAttentionHeads(), video.numFrames()))
+                .orElseGet(() -> new ModelConfig.VisionConfig(v.hiddenSize(), v.intermediateSize(), v.numHiddenLayers(),
+                        v.numAttentionHeads(), 3, v.imageSize(), v.patchSize(), "quick_gelu", 1e-5, 0, 0, 0, 0, 0));
+        ModelConfig c = new ModelConfig(xclip ? ModelConfig.XCLIP : ModelConfig.CLIP, d.projectionDim(), 2.6592, text,
+                vision, d.video().map(InferredDims.Video::promptLayers).orElse(0), xclip ? 0.1 : 0, "quick_gelu",
+                d.video().map(InferredDims.Video::promptNumAttentionHeads).orElse(0));
+        c.validate("config inferred from " + mapping.format() + " tensor shapes");
+        return c;
+    }
+
+}

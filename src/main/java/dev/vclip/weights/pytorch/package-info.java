@@ -1,0 +1,21 @@
+/**
+ * Reading PyTorch checkpoints ({@code torch.save} zip archives: {@code pytorch_model.bin}, {@code .pth},
+ * {@code .pt}) as a {@link dev.vclip.weights.TensorFile}, without Python and without running anything stored in
+ * the file.
+ *
+ * <p>Entry point: {@link dev.vclip.weights.pytorch.PytorchCheckpoint#open(java.nio.file.Path)}. Inside:
+ * <ul>
+ *   <li>{@code ZipArchive}: the zip central directory (ZIP64 included) and memory-mapped entry bytes;</li>
+ *   <li>{@code RestrictedUnpickler}: a data-only pickle reader with a short allow-list of globals (tensor
+ *       rebuilders, storage types, {@code OrderedDict}); every other global fails the load with its name;</li>
+ *   <li>{@code Pickled}: the values it builds ({@code Tensor}, {@code Storage}, {@code Tuple}, ...);</li>
+ *   <li>{@code StateDicts}: finds the name → tensor map in plain, nested and TorchScript checkpoints;</li>
+ *   <li>{@code StridedView}: storage offsets and strides, and the copy of non-contiguous views.</li>
+ * </ul>
+ * Mapping original CLIP / X-CLIP / ViFi-CLIP names to Hugging Face names is {@link dev.vclip.weights.KeyMapping}'s
+ * job, not this package's.
+ *
+ * <p>Depends on {@code dev.vclip.weights} ({@code TensorFile}, {@code StoredTensor}, {@code DType},
+ * {@code WeightsException}) and the JDK only.
+ */
+package dev.vclip.weights.pytorch;
