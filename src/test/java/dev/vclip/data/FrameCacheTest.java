@@ -1,0 +1,88 @@
+package dev.vclip.data;
+
+import dev.vclip.video.RgbFrame;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class FrameCacheTest {
+
+    @TempDir
+    Path dir;
+
+    private static RgbFrame randomFrame(Random r, int w, int h) {
+        byte[] rgb = new byte[w * h * 3];
+        r.nextBytes(rgb);
+        return new RgbFrame(w, h, rgb);
+    }
+
+    @Test
+    void framesRoundTripAndSurviveReopening() throws IOException {
+        Path video = Files.writeString(dir.resolve("a.mp4"), "not really a video");
+        Random r = new Random(3);
+        List<RgbFrame> frames = List.of(randomFrame(r, 32, 24), randomFrame(r, 32, 24), randomFrame(r, 5, 7));
+        byte[] key = FrameCache.key(video, "middle:8", "resize224+crop224");
+        try (FrameCache cache = FrameCache.open(dir.resolve("cache"))) {
+            assertTrue(cache.get(key).isEmpty());
+            cache.put(key, frames);
+            assertEquals(1, cache.size());
+        }
+        try (FrameCache cache = FrameCache.open(dir.resolve("cache"))) {
+            List<RgbFrame> back = cache.get(key).orElseThrow();
+            assertEquals(frames, back);
+        }
+    }
+
+    @Test
+    void theKeyChangesWithTheFileTheSamplingAndTheTransform() throws IOException {
+        Path video = Files.writeString(dir.resolve("b.mp4"), "v1");
+        byte[] k = FrameCache.key(video, "middle:8", "t");
+        assertFalse(Arrays.equals(k, FrameCache.key(video, "middle:16", "t")));
+        assertFalse(Arrays.equals(k, FrameCache.key(video, "middle:8", "t2")));
+        Files.setLastModifiedTime(video, FileTime.fromMillis(Files.getLastModifiedTime(video).toMillis() + 5000));
+        assertFalse(Arrays.equals(k, FrameCache.key(video, "middle:8", "t")), "a modified file is a new entry");
+        assertArrayEquals(FrameCache.key(video, "middle:8", "t"), FrameCache.key(dir.resolve("./b.mp4"), "middle:8", "t"));
+    }
+
+    @Test
+    void concurrentWritersAndReadersSeeWholeClips() throws Exception {
+        try (FrameCache cache = FrameCache.open(dir.resolve("shared"))) {
+            List<Thread> threads = new ArrayList<>();
+            List<Throwable> errors = java.util.Collections.synchronizedList(new ArrayList<>());
+            for (int t = 0; t < 4; t++) {
+                int id = t;
+                threads.add(new Thread(() -> {
+                    try {
+                        Random r = new Random(id);
+                        for (int i = 0; i < 25; i++) {
+                            byte[] key = ("clip-" + (i % 10)).getBytes();
+                            cache.put(key, List.of(randomFrame(r, 8, 8), randomFrame(r, 8, 8)));
+                            cache.get(key).ifPresent(f -> assertEquals(2, f.size()));
+                        }
+                    } catch (Throwable e) {
+                        errors.add(e);
+                    }
+                }));
+            }
+            threads.forEach(Thread::start);
+            for (Thread t : threads) {
+                t.join();
+            }
+            assertEquals(List.of(), errors);
+            assertEquals(10, cache.size());
+        }
+    }
+}
