@@ -1,0 +1,84 @@
+package dev.vclip.eval;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class LocalisationMetricsTest {
+
+    private static LocalisationMetrics.Item item(double[] windowScores, double[][] groundTruth) {
+        int[] starts = new int[windowScores.length];
+        for (int w = 0; w < starts.length; w++) {
+            starts[w] = 8 * w;
+        }
+        return new LocalisationMetrics.Item("v", "q", starts, windowScores, groundTruth);
+    }
+
+    @Test
+    void windowsAsTheDatasetMakesThem() {
+        assertArrayEquals(new int[0], LocalisationMetrics.windowStarts(0, 16, 8));
+        assertArrayEquals(new int[] {0}, LocalisationMetrics.windowStarts(10, 16, 8));
+        assertArrayEquals(new int[] {0, 8, 16}, LocalisationMetrics.windowStarts(32, 16, 8));
+        assertArrayEquals(new int[] {0, 8, 16}, LocalisationMetrics.windowStarts(39, 16, 8));
+        assertEquals(32, LocalisationMetrics.evaluatedLength(new int[] {0, 8, 16}, 16));
+    }
+
+    @Test
+    void aQueryWhoseGroundTruthIsEmptyIsSkipped() {
+        LocalisationMetrics.Summary summary = LocalisationMetrics.evaluate(
+                List.of(item(new double[] {0.1, 0.9, 0.3}, new double[0][])), 16);
+        LocalisationMetrics.ItemResult result = summary.items().get(0);
+        assertTrue(result.skipped());
+        assertEquals(LocalisationMetrics.SINGLE_CLASS, result.skipReason());
+        assertEquals(32, result.evaluatedFrames());
+        assertEquals(0.0, summary.macroAuroc(), "no item left: 0.0 by the reference's rule");
+        assertEquals(0.0, summary.macroAveragePrecision());
+    }
+
+    @Test
+    void emptyInvertedAndNegativeRangesLabelNothing() {
+        int[] yTrue = LocalisationMetrics.frameLabels(16, new double[][] {{5, 5}, {9, 3}, {-10, -3}, {-0.5, 0.9},
+                {20, 30}});
+        assertArrayEquals(new int[16], yTrue);
+        assertArrayEquals(new int[] {0, 0, 1, 1, 0}, LocalisationMetrics.frameLabels(5, new double[][] {{2.9, 4.99}}));
+        assertArrayEquals(new int[] {1, 1, 1, 0}, LocalisationMetrics.frameLabels(4, new double[][] {{-3.7, 3.2}}));
+    }
+
+    @Test
+    void aVideoWithoutWindowsIsSkipped() {
+        LocalisationMetrics.ItemResult result = LocalisationMetrics.evaluateItem(
+                new LocalisationMetrics.Item("v", "q", new int[0], new double[0], new double[][] {{0, 10}}), 16);
+        assertTrue(result.skipped());
+        assertEquals(LocalisationMetrics.NO_WINDOWS, result.skipReason());
+        assertEquals(0, result.evaluatedFrames());
+    }
+
+    @Test
+    void overlappingWindowsAreAveragedAndUncoveredFramesScoreZero() {
+        assertArrayEquals(new double[] {1, 1, 2, 2, 3, 3},
+                LocalisationMetrics.frameScores(6, new int[] {0, 2}, new double[] {1, 3}, 4));
+        assertArrayEquals(new double[] {5, 5, 0, 7, 7},
+                LocalisationMetrics.frameScores(5, new int[] {0, 3}, new double[] {5, 7}, 2));
+    }
+
+    @Test
+    void scikitLearnSemantics() {
+        int[] yTrue = {0, 0, 1, 1};
+        double[] scores = {0.1, 0.4, 0.35, 0.8};
+        assertEquals(0.75, LocalisationMetrics.rocAuc(yTrue, scores));
+        assertEquals(0.8333333333333333, LocalisationMetrics.averagePrecision(yTrue, scores), 1e-15);
+        int[] labels = {1, 0, 1, 0, 0};
+        double[] allTied = {0.2, 0.2, 0.2, 0.2, 0.2};
+        assertEquals(0.5, LocalisationMetrics.rocAuc(labels, allTied));
+        assertEquals(0.4, LocalisationMetrics.averagePrecision(labels, allTied), 1e-15, "one step: the positive rate");
+        assertEquals(0.5, LocalisationMetrics.rocAuc(new int[] {1, 0}, new double[] {-0.0, 0.0}), "-0.0 == 0.0");
+        assertEquals(0.0, LocalisationMetrics.rocAuc(new int[] {1, 0}, new double[] {0, 1}));
+        assertThrows(IllegalArgumentException.class, () -> LocalisationMetrics.rocAuc(new int[] {1, 1}, scores));
+        assertThrows(IllegalArgumentException.class,
+                () -> LocalisationMetrics.averagePrecision(new int[] {0, 0}, new double[] {1, 2}));
+    }
+}
