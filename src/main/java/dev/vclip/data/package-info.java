@@ -1,0 +1,28 @@
+/**
+ * Dataset file formats of the original projects, parsers and writers; depends on nothing in vclip except
+ * {@code dev.vclip.weights.AtomicFiles}.
+ *
+ * <ul>
+ *   <li>{@link dev.vclip.data.VideoList} / {@link dev.vclip.data.VideoEntry}: X-CLIP and ViFi-CLIP annotation lists
+ *       ({@code path label}, or MMAction2 rawframes {@code frame_dir total_frames label}) under {@code DATA.ROOT}
+ *       (a folder or a {@code .tar});</li>
+ *   <li>{@link dev.vclip.data.LabelTable}: the {@code labels/*.csv} class names ({@code id,name});</li>
+ *   <li>{@link dev.vclip.data.Captions}: MSR-VTT / MSVD retrieval captions (CSV, JSON, text), with the caption to
+ *       video mapping retrieval metrics need;</li>
+ *   <li>{@link dev.vclip.data.Triplets}: XCLIP_Baseline localisation triplets
+ *       ({@code video_id,text,start_frame,end_frame[,fps]});</li>
+ *   <li>{@link dev.vclip.data.Splits} and {@link dev.vclip.data.BaseNovelSplit}: ViFi-CLIP's K-shot and
+ *       base-to-novel splits, and a deterministic K-shot sampler;</li>
+ *   <li>{@link dev.vclip.data.Csv}: the RFC 4180 reader and writer underneath, with line numbers.</li>
+ * </ul>
+ *
+ * <p>Every parser names the file and the 1-based line of a malformed record and says what was expected there. A
+ * {@link dev.vclip.data.ParseReport} chooses what happens then: strict (the first problem throws
+ * {@link dev.vclip.data.DatasetFormatException}) or lenient (the record is skipped and counted, and the report
+ * lists them at the end), so that a long run is not lost to one bad line of a large list. Problems after which
+ * nothing can be trusted (unterminated quote, missing header, invalid UTF-8 or JSON, a gap in label ids, no
+ * record at all) throw in both modes. A file that cannot be read at all raises {@link java.io.UncheckedIOException};
+ * a writer that fails raises {@code WeightsException} (from {@code AtomicFiles}). Every writer writes exactly what
+ * its parser reads, atomically (temporary file, fsync, rename).
+ */
+package dev.vclip.data;
