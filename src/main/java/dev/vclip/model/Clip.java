@@ -280,6 +280,19 @@ public final class Clip implements VideoTextModel {
         });
     }
 
+    /** The mean-pooled, normalised video embeddings [B, P]; CLIP has no prompt context. */
+    @Override
+    public VideoEncoding encodeVideos(NDArray pixelValuesVideo) {
+        return new VideoEncoding(videoFeatures(pixelValuesVideo), null);
+    }
+
+    /** exp(logit_scale)·cos(video, text) [B, T], as {@code logits_per_image} for images. */
+    @Override
+    public NDArray logits(VideoEncoding videos, NDArray textFeatures) {
+        return Scoped.one(videos.features().getManager(), () -> Layers.l2Normalize(videos.features())
+                .matMul(Layers.l2Normalize(textFeatures).transpose()).mul(weights.get("logit_scale").exp()));
+    }
+
     /** HF {@code CLIPModel.forward} output. All arrays live in the manager of the inputs. */
     public record Output(NDArray logitsPerImage, NDArray logitsPerText, NDArray imageEmbeds, NDArray textEmbeds) {
     }

@@ -17,6 +17,17 @@ public interface VideoTextModel extends AutoCloseable {
     /** Video vectors [V, P] for pixel values [V, F, 3, S, S]. */
     NDArray videoFeatures(NDArray pixelValuesVideo);
 
+    /**
+     * Everything about videos [V, F, 3, S, S] that scoring needs, computed once: see {@link VideoEncoding}.
+     */
+    VideoEncoding encodeVideos(NDArray pixelValuesVideo);
+
+    /**
+     * Logits [V, T] of texts (features from {@link #textFeatures}) against encoded videos: exp(logit_scale) times
+     * the cosine similarity, with X-CLIP's video-specific prompts applied per pair.
+     */
+    NDArray logits(VideoEncoding videos, NDArray textFeatures);
+
     /** Text vectors [T, P] for raw strings, tokenized with the model's tokenizer. */
     NDArray textFeatures(List<String> texts, NDManager manager);
 

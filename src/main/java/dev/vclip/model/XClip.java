@@ -235,14 +235,8 @@ public final class XClip implements VideoTextModel {
         return Scoped.one(pixelValues.getManager(), () -> encodeVideo(pixelValues, trace).get(0));
     }
 
-    /**
-     * What a video contributes to scoring: its MIT features [B, P] and the prompt generator's visual context
-     * [B, N, P]. Tasks that score many texts against one video compute this once ({@link #encodeVideos}).
-     */
-    public record VideoEncoding(NDArray features, NDArray promptContext) {
-    }
-
-    /** Features and prompt context of videos [B, F, 3, S, S]; arrays live in the input's manager. */
+    /** MIT features and prompt context of videos [B, F, 3, S, S]; arrays live in the input's manager. */
+    @Override
     public VideoEncoding encodeVideos(NDArray pixelValues) {
         NDList out = Scoped.run(pixelValues.getManager(), () -> encodeVideo(pixelValues, Trace.NONE));
         return new VideoEncoding(out.get(0), out.get(1));
@@ -286,12 +280,13 @@ public final class XClip implements VideoTextModel {
     }
 
     /**
-     * Scores texts against already encoded videos: the prompt generator's pass over all (video, text) pairs and the
-     * scaled cosine logits. Results [logits_per_video [B, T], logits_per_text [T, B], text_embeds [B, T, P],
-     * video_embeds [B, P]] live in the manager of {@code videoFeatures}.
+     * Scores texts against already encoded videos: the prompt generator's pass over every (video, text) pair, then
+     * the scaled cosine logits [B, T], in the manager of the encoding. The same numbers as {@code forward}.
      */
-    public NDList scoreEncoded(NDArray videoFeatures, NDArray promptContext, NDArray textFeatures) {
-        return Scoped.run(videoFeatures.getManager(), () -> score(videoFeatures, promptContext, textFeatures, Trace.NONE));
+    @Override
+    public NDArray logits(VideoEncoding videos, NDArray textFeatures) {
+        return Scoped.one(videos.features().getManager(),
+                () -> score(videos.features(), videos.promptContext(), textFeatures, Trace.NONE).get(0));
     }
 
     private NDList score(NDArray videoFeatures, NDArray promptContext, NDArray textFeatures, Trace trace) {

@@ -33,4 +33,22 @@ class ReferenceParityTest {
                     "every stored output is computed and compared:\n" + report);
         }
     }
+
+    @org.junit.jupiter.api.Test
+    void scoringEncodedVideosGivesTheForwardLogits() {
+        Path dir = fixture("xclip-tiny-a");
+        try (XClip model = XClip.load(dir); SafeTensors caseFile = SafeTensors.open(dir.resolve("case.safetensors"));
+             ai.djl.ndarray.NDManager manager = dev.vclip.weights.Torch.newManager()) {
+            var ids = dev.vclip.weights.Tensors.toNDArray(caseFile.get("input_ids"), manager);
+            var mask = dev.vclip.weights.Tensors.toNDArray(caseFile.get("attention_mask"), manager);
+            var pixels = dev.vclip.weights.Tensors.toNDArray(caseFile.get("pixel_values"), manager);
+            float[] forward = model.forward(ids, mask, pixels, Trace.NONE).logitsPerVideo().toFloatArray();
+            try (VideoEncoding videos = model.encodeVideos(pixels)) {
+                float[] scored = model.logits(videos, model.textFeatures(ids, mask)).toFloatArray();
+                for (int i = 0; i < forward.length; i++) {
+                    org.junit.jupiter.api.Assertions.assertEquals(forward[i], scored[i], 1e-5, "logit " + i);
+                }
+            }
+        }
+    }
 }
