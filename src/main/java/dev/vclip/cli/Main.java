@@ -1,7 +1,9 @@
 package dev.vclip.cli;
 
+import dev.vclip.data.DatasetFormatException;
 import dev.vclip.model.ConfigException;
 import dev.vclip.tokenizer.TokenizerException;
+import dev.vclip.video.VideoException;
 import dev.vclip.weights.WeightsException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -13,7 +15,7 @@ import java.nio.file.Path;
 @Command(name = "vclip", mixinStandardHelpOptions = true, version = "vclip 0.1.0",
         description = "Video-language models of the CLIP family (CLIP, X-CLIP), native on the JVM.",
         subcommands = {InfoCommand.class, VerifyCommand.class, TokenizeCommand.class, PreprocessCommand.class,
-                ConvertCommand.class, MetricsCommand.class,
+                ConvertCommand.class, MetricsCommand.class, SynthCommand.class, ZeroshotCommand.class, FramesCommand.class,
                 BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
@@ -32,13 +34,18 @@ public final class Main implements Runnable {
     /** Runs the command line and returns its exit code (0 ok, 1 failed check or bad input, 2 usage error). */
     public static int run(String... args) {
         CommandLine cli = new CommandLine(new Main());
+        // Bad input (files, keys, lines) surfaces as a runtime exception whose message names the culprit: print it and
+        // exit 1. VCLIP_DEBUG=1 adds the stack trace; anything else (a bug) keeps its trace.
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-            if (e instanceof ConfigException || e instanceof WeightsException || e instanceof TokenizerException
-                    || e instanceof IllegalArgumentException || e instanceof UncheckedIOException) {
-                commandLine.getErr().println("error: " + e.getMessage());
-                return 1;
+            boolean expected = e instanceof ConfigException || e instanceof WeightsException
+                    || e instanceof TokenizerException || e instanceof VideoException
+                    || e instanceof DatasetFormatException || e instanceof IllegalArgumentException
+                    || e instanceof IllegalStateException || e instanceof UncheckedIOException;
+            if (!expected || System.getenv("VCLIP_DEBUG") != null) {
+                e.printStackTrace(commandLine.getErr());
             }
-            throw e;
+            commandLine.getErr().println("error: " + (e.getMessage() != null ? e.getMessage() : e.toString()));
+            return 1;
         });
         return cli.execute(args);
     }

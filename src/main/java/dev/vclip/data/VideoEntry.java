@@ -1,5 +1,9 @@
 package dev.vclip.data;
 
+import dev.vclip.video.VideoSources;
+
+import java.nio.file.Path;
+
 /**
  * One line of a video list: a video (or a folder of frames) and its class.
  *
@@ -54,41 +58,15 @@ public record VideoEntry(String dataRoot, String relativePath, int label, int li
     }
 
     /**
-     * The file to open for a folder root, joined as Python's {@code os.path.join(root, path)}: an absolute path
-     * stays as it is. For a tar root there is no such file: use {@link #tarArchive()} and {@link #tarMember()}.
+     * Where the video is, as {@link VideoSources#open(String)} takes it: {@code root/path} for a folder root (an
+     * absolute path stays as it is), {@code archive.tar#member} for a tar root, as X-CLIP resolves DATA.ROOT
+     * ({@link VideoSources#resolve}).
      */
-    public String resolvedPath() {
-        if (inTarArchive()) {
-            throw new IllegalStateException(relativePath + " is a member of the archive " + dataRoot
-                    + ", not a file: use tarArchive() and tarMember()");
-        }
-        if (dataRoot == null || dataRoot.isEmpty() || relativePath.startsWith("/")) {
+    public String spec() {
+        if (dataRoot == null || dataRoot.isEmpty()) {
             return relativePath;
         }
-        return dataRoot.endsWith("/") ? dataRoot + relativePath : dataRoot + "/" + relativePath;
-    }
-
-    /** The archive of a tar root ({@code DATA.ROOT} itself). */
-    public String tarArchive() {
-        requireTar();
-        return dataRoot;
-    }
-
-    /**
-     * The name of the member in the archive: X-CLIP's {@code DecordInit} extracts {@code filename.split('/')[-1]}
-     * from {@code dirname(filename) + '.tar'}, so it is the base name of the path (lists for tar roots hold plain
-     * file names; {@link VideoList} rejects others).
-     */
-    public String tarMember() {
-        requireTar();
-        int slash = relativePath.lastIndexOf('/');
-        return slash < 0 ? relativePath : relativePath.substring(slash + 1);
-    }
-
-    private void requireTar() {
-        if (!inTarArchive()) {
-            throw new IllegalStateException("DATA.ROOT " + dataRoot + " is not a .tar archive");
-        }
+        return VideoSources.resolve(Path.of(dataRoot), relativePath);
     }
 
     /** The same entry with another class id (e.g. renumbered for a base or novel split). */

@@ -4,6 +4,9 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -30,11 +33,13 @@ public final class ModelWeights implements AutoCloseable {
     private final NDManager manager;
     private final Map<String, NDArray> arrays;
     private final String source;
+    private final String identity;
 
-    private ModelWeights(NDManager manager, Map<String, NDArray> arrays, String source) {
+    private ModelWeights(NDManager manager, Map<String, NDArray> arrays, String source, String identity) {
         this.manager = manager;
         this.arrays = arrays;
         this.source = source;
+        this.identity = identity;
     }
 
     /**
@@ -95,7 +100,22 @@ public final class ModelWeights implements AutoCloseable {
             manager.close();
             throw e;
         }
-        return new ModelWeights(manager, arrays, source);
+        return new ModelWeights(manager, arrays, source, identityOf(files));
+    }
+
+    /** The files' paths, sizes and modification times: changes whenever the weights on disk change. */
+    private static String identityOf(List<TensorFile> files) {
+        StringBuilder id = new StringBuilder();
+        for (TensorFile f : files) {
+            Path path = f.path().toAbsolutePath().normalize();
+            try {
+                id.append(path).append('|').append(Files.size(path)).append('|')
+                        .append(Files.getLastModifiedTime(path).toMillis()).append(';');
+            } catch (IOException e) {
+                id.append(path).append(';');
+            }
+        }
+        return id.toString();
     }
 
     /**
@@ -129,7 +149,7 @@ public final class ModelWeights implements AutoCloseable {
             array.setName(name);
             arrays.put(name, array);
         }
-        return new ModelWeights(manager, arrays, "random(seed=" + seed + ")");
+        return new ModelWeights(manager, arrays, "random(seed=" + seed + ")", "random(seed=" + seed + ")");
     }
 
     private static boolean isNormKey(String name) {
@@ -178,6 +198,14 @@ public final class ModelWeights implements AutoCloseable {
     }
 
     /**
+     * What identifies these weights for caches: the files' paths, sizes and modification times (or the seed of
+     * random weights). Trainable copies change as they train, so each has an identity of its own.
+     */
+    public String identity() {
+        return identity;
+    }
+
+    /**
      * Writable F32 copies of every array (memory-mapped weights are read-only), in a new manager under
      * {@code parent}; switch gradients on per parameter with {@code setRequiresGradient(true)}.
      */
@@ -189,7 +217,7 @@ public final class ModelWeights implements AutoCloseable {
             copy.setName(name);
             copies.put(name, copy);
         });
-        return new ModelWeights(copyManager, copies, source + " (trainable copy)");
+        return new ModelWeights(copyManager, copies, source + " (trainable copy)", "trainable:" + System.identityHashCode(copies));
     }
 
     /** The weights as stored F32 tensors, e.g. to save them as safetensors. */

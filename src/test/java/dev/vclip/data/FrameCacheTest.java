@@ -33,7 +33,8 @@ class FrameCacheTest {
     void framesRoundTripAndSurviveReopening() throws IOException {
         Path video = Files.writeString(dir.resolve("a.mp4"), "not really a video");
         Random r = new Random(3);
-        List<RgbFrame> frames = List.of(randomFrame(r, 32, 24), randomFrame(r, 32, 24), randomFrame(r, 5, 7));
+        List<List<RgbFrame>> frames = List.of(List.of(randomFrame(r, 32, 24), randomFrame(r, 32, 24)),
+                List.of(randomFrame(r, 5, 7)));
         byte[] key = FrameCache.key(video, "middle:8", "resize224+crop224");
         try (FrameCache cache = FrameCache.open(dir.resolve("cache"))) {
             assertTrue(cache.get(key).isEmpty());
@@ -41,7 +42,7 @@ class FrameCacheTest {
             assertEquals(1, cache.size());
         }
         try (FrameCache cache = FrameCache.open(dir.resolve("cache"))) {
-            List<RgbFrame> back = cache.get(key).orElseThrow();
+            List<List<RgbFrame>> back = cache.get(key).orElseThrow();
             assertEquals(frames, back);
         }
     }
@@ -69,8 +70,8 @@ class FrameCacheTest {
                         Random r = new Random(id);
                         for (int i = 0; i < 25; i++) {
                             byte[] key = ("clip-" + (i % 10)).getBytes();
-                            cache.put(key, List.of(randomFrame(r, 8, 8), randomFrame(r, 8, 8)));
-                            cache.get(key).ifPresent(f -> assertEquals(2, f.size()));
+                            cache.put(key, List.of(List.of(randomFrame(r, 8, 8), randomFrame(r, 8, 8))));
+                            cache.get(key).ifPresent(f -> assertEquals(2, f.get(0).size()));
                         }
                     } catch (Throwable e) {
                         errors.add(e);

@@ -1,0 +1,27 @@
+package dev.vclip.report;
+
+import com.fasterxml.jackson.annotation.JsonValue;
+
+/**
+ * A fraction that people should read as a percentage: {@code Percent.of(0.734)} shows as {@code 73.4%} in tables
+ * and cards, and is written to JSON as the plain fraction {@code 0.734} so machines need no parsing.
+ */
+public record Percent(double fraction) {
+
+    public static Percent of(double fraction) {
+        return new Percent(fraction);
+    }
+
+    /** The JSON form: the fraction itself. */
+    @JsonValue
+    @Override
+    public double fraction() {
+        return fraction;
+    }
+
+    /** {@code 73.4%}; one decimal is enough for accuracies, tiny non-zero values keep two significant digits. */
+    @Override
+    public String toString() {
+        return CellFormat.percent(fraction);
+    }
+}

@@ -1,0 +1,105 @@
+package dev.vclip.task;
+
+import dev.vclip.eval.DetectionMetrics;
+import dev.vclip.eval.LocalisationMetrics;
+import dev.vclip.model.VideoTextModel;
+import dev.vclip.video.Sampling;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Language-guided temporal localisation in long videos, as XCLIP_Baseline sets it up: sliding windows of W frames
+ * with stride S (16 and 8 by default), each window scored against each text query, window scores averaged into
+ * frame scores, then frame-level AUROC/AUPRC against the ground truth and segments for detection metrics.
+ *
+ * <p>Where the baseline runs the whole model for every window × query, vclip encodes each window once (vision
+ * tower, MIT, and for X-CLIP the prompt generator's visual context; cached on disk per video) and then only runs the
+ * cheap text side and the prompt generator per pair. {@code LocalisationTest} checks that both give the same scores.
+ *
+ * <p>A window's score for a query is the model's logit, exp(logit_scale)·cos(window, query), with X-CLIP's
+ * video-specific prompt for that window.
+ */
+public final class Localisation {
+    private Localisation() {
+    }
+
+    public static final int DEFAULT_WINDOW = 16;
+    public static final int DEFAULT_STRIDE = 8;
+
+    /**
+     * How segments are cut from frame scores (our convention, the fixture's proposal rule): frame scores are
+     * min–max normalised per query, runs above thresholds 0.5…0.9 merged across gaps up to a stride, segments shorter
+     * than half a window dropped, 1-D NMS at tIoU 0.5, at most 5 kept.
+     */
+    public static DetectionMetrics.ProposalRule defaultRule(int window, int stride) {
+        return new DetectionMetrics.ProposalRule(new double[]{0.5, 0.6, 0.7, 0.8, 0.9}, stride, Math.max(1, window / 2),
+                0.5, 5);
+    }
+
+    /**
+     * A sampler whose views are the sliding windows of a video: for each window start (as XCLIP_Baseline's
+     * {@code VideoWindowDataset} lays them out), {@code framesPerWindow} segment-middle frames of the window.
+     */
+    public static ClipSampler windowSampler(int framesPerWindow, int window, int stride, int imageSize) {
+        ClipSampler.FrameViews views = (frameCount, fps) -> {
+            int[] starts = LocalisationMetrics.windowStarts(frameCount, window, stride);
+            int[][] out = new int[starts.length][];
+            for (int w = 0; w < starts.length; w++) {
+                // a window past the end (video shorter than W) repeats the last frame, as the baseline pads
+                out[w] = new Sampling.FrameRange(starts[w], starts[w] + window, framesPerWindow).views(frameCount, fps)[0];
+            }
+            return out;
+        };
+        return new ClipSampler(views, "windows(W=" + window + ",S=" + stride + ",T=" + framesPerWindow + ")", imageSize,
+                1, null);
+    }
+
+    /** Scores of one query over one video. */
+    public record QueryScores(String query, int[] windowStarts, double[] windowScores, double[] frameScores,
+                              List<DetectionMetrics.Proposal> segments) {
+    }
+
+    /**
+     * Scores {@code queries} against the encoded windows of one video ({@code windows.clips()} = number of windows),
+     * with frame scores and segments.
+     */
+    public static List<QueryScores> score(VideoTextModel model, VideoEncoder.Encoded windows, int frameCount,
+                                          List<String> queries, int window, int stride) {
+        int[] starts = LocalisationMetrics.windowStarts(frameCount, window, stride);
+        if (starts.length != windows.clips()) {
+            throw new IllegalArgumentException(windows.clips() + " encoded windows, but the layout gives " + starts.length);
+        }
+        float[][] logits = Scoring.logits(model, List.of(windows), Scoring.textFeatures(model, queries), 64);
+        int evaluated = LocalisationMetrics.evaluatedLength(starts, window);
+        List<QueryScores> out = new ArrayList<>();
+        for (int q = 0; q < queries.size(); q++) {
+            double[] windowScores = new double[starts.length];
+            for (int w = 0; w < starts.length; w++) {
+                windowScores[w] = logits[w][q];
+            }
+            double[] frames = LocalisationMetrics.frameScores(evaluated, starts, windowScores, window);
+            List<DetectionMetrics.Proposal> segments = DetectionMetrics.proposals(normalised(frames),
+                    defaultRule(window, stride));
+            out.add(new QueryScores(queries.get(q), starts, windowScores, frames, segments));
+        }
+        return out;
+    }
+
+    /** Min–max normalised to [0, 1]; a constant series becomes all zeros. */
+    static double[] normalised(double[] scores) {
+        double min = Double.POSITIVE_INFINITY;
+        double max = Double.NEGATIVE_INFINITY;
+        for (double s : scores) {
+            min = Math.min(min, s);
+            max = Math.max(max, s);
+        }
+        double[] out = new double[scores.length];
+        if (max > min) {
+            for (int i = 0; i < scores.length; i++) {
+                out[i] = (scores[i] - min) / (max - min);
+            }
+        }
+        return out;
+    }
+}

@@ -1,0 +1,209 @@
+package dev.vclip.task;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import dev.vclip.data.PrefetchLoader;
+import dev.vclip.model.VideoEncoding;
+import dev.vclip.model.VideoTextModel;
+import dev.vclip.weights.Torch;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.IntConsumer;
+
+/**
+ * Encodes videos once: decode and sample on worker threads ahead of the model ({@link PrefetchLoader}), run the
+ * vision side of the model in batches, and keep per video what scoring needs ({@link Encoded}). A feature store,
+ * when given, is read first and filled with what had to be computed. A video that fails to decode is skipped with
+ * its reason; the run goes on.
+ */
+public final class VideoEncoder {
+
+    /**
+     * One video's encoding as plain arrays: {@code clips} views, each a feature vector of {@code dim} and, for X-CLIP,
+     * {@code contextTokens} × {@code dim} prompt context ({@code context} null for CLIP).
+     */
+    public record Encoded(int clips, int dim, float[] features, int contextTokens, float[] context) {
+    }
+
+    /** A video that could not be used, and why. */
+    public record Skipped(String spec, String reason) {
+    }
+
+    /** Encodings in input order (null where skipped) and the skipped videos. */
+    public record Result(List<Encoded> encoded, List<Skipped> skipped, int fromCache) {
+    }
+
+    private final VideoTextModel model;
+    private final ClipSampler sampler;
+    private final FeatureStore store;
+    private final int workers;
+    private final int batchVideos;
+
+    public VideoEncoder(VideoTextModel model, ClipSampler sampler, FeatureStore store, int workers, int batchVideos) {
+        this.model = model;
+        this.sampler = sampler;
+        this.store = store;
+        this.workers = Math.max(1, workers);
+        this.batchVideos = Math.max(1, batchVideos);
+    }
+
+    /** Encodes every video of {@code specs}; {@code progress} (may be null) gets the count of videos done. */
+    public Result encodeAll(List<String> specs, IntConsumer progress) {
+        Encoded[] out = new Encoded[specs.size()];
+        List<Skipped> skipped = new ArrayList<>();
+        List<Integer> missing = new ArrayList<>();
+        int fromCache = 0;
+        byte[][] keys = new byte[specs.size()][];
+        for (int i = 0; i < specs.size(); i++) {
+            if (store != null) {
+                try {
+                    keys[i] = store.key(specs.get(i), sampler.describe());
+                    out[i] = store.get(keys[i]);
+                } catch (RuntimeException e) {
+                    keys[i] = null; // e.g. the file is gone: decoding will report it
+                }
+            }
+            if (out[i] == null) {
+                missing.add(i);
+            } else {
+                fromCache++;
+            }
+        }
+        int[] done = {fromCache};
+        if (progress != null && fromCache > 0) {
+            progress.accept(fromCache);
+        }
+        List<String> toDecode = missing.stream().map(specs::get).toList();
+        try (PrefetchLoader<String, ClipSampler.Clips> loader = PrefetchLoader.start(toDecode, workers,
+                Math.max(2 * batchVideos, 2 * workers), (spec, index) -> sampler.read(spec), null)) {
+            List<Integer> batchIndex = new ArrayList<>();
+            List<ClipSampler.Clips> batch = new ArrayList<>();
+            for (PrefetchLoader.Result<String, ClipSampler.Clips> r : loader) {
+                int index = missing.get(r.index());
+                if (r instanceof PrefetchLoader.Failed<String, ClipSampler.Clips> failed) {
+                    skipped.add(new Skipped(failed.item(), failed.reason()));
+                    tick(progress, done);
+                    continue;
+                }
+                batch.add(((PrefetchLoader.Loaded<String, ClipSampler.Clips>) r).value());
+                batchIndex.add(index);
+                if (batch.size() == batchVideos) {
+                    flush(batch, batchIndex, out, keys, skipped, specs, progress, done);
+                }
+            }
+            flush(batch, batchIndex, out, keys, skipped, specs, progress, done);
+        }
+        return new Result(Arrays.asList(out), skipped, fromCache);
+    }
+
+    private static void tick(IntConsumer progress, int[] done) {
+        done[0]++;
+        if (progress != null) {
+            progress.accept(done[0]);
+        }
+    }
+
+    /** Runs one batch through the model; videos of differing clip shapes go separately. */
+    private void flush(List<ClipSampler.Clips> batch, List<Integer> batchIndex, Encoded[] out, byte[][] keys,
+                       List<Skipped> skipped, List<String> specs, IntConsumer progress, int[] done) {
+        if (batch.isEmpty()) {
+            return;
+        }
+        List<List<Integer>> groups = groupByShape(batch);
+        for (List<Integer> group : groups) {
+            try {
+                List<Encoded> encoded = encode(group.stream().map(batch::get).toList());
+                for (int g = 0; g < group.size(); g++) {
+                    int index = batchIndex.get(group.get(g));
+                    out[index] = encoded.get(g);
+                    if (store != null && keys[index] != null) {
+                        store.put(keys[index], encoded.get(g));
+                    }
+                    tick(progress, done);
+                }
+            } catch (RuntimeException e) {
+                for (int g : group) {
+                    skipped.add(new Skipped(specs.get(batchIndex.get(g)), "model: " + e.getMessage()));
+                    tick(progress, done);
+                }
+            }
+        }
+        batch.clear();
+        batchIndex.clear();
+    }
+
+    private static List<List<Integer>> groupByShape(List<ClipSampler.Clips> batch) {
+        List<List<Integer>> groups = new ArrayList<>();
+        List<int[]> shapes = new ArrayList<>();
+        for (int i = 0; i < batch.size(); i++) {
+            ClipSampler.Clips c = batch.get(i);
+            int[] shape = {c.frames(), c.size()};
+            int g = 0;
+            while (g < shapes.size() && !Arrays.equals(shapes.get(g), shape)) {
+                g++;
+            }
+            if (g == shapes.size()) {
+                shapes.add(shape);
+                groups.add(new ArrayList<>());
+            }
+            groups.get(g).add(i);
+        }
+        return groups;
+    }
+
+    /** Clips of several videos (same frames and size) through the model's vision side. */
+    List<Encoded> encode(List<ClipSampler.Clips> videos) {
+        ClipSampler.Clips first = videos.get(0);
+        int totalClips = videos.stream().mapToInt(ClipSampler.Clips::clips).sum();
+        float[] pixels = new float[totalClips * first.frames() * 3 * first.size() * first.size()];
+        int offset = 0;
+        for (ClipSampler.Clips v : videos) {
+            System.arraycopy(v.pixels(), 0, pixels, offset, v.pixels().length);
+            offset += v.pixels().length;
+        }
+        try (NDManager manager = Torch.newManager()) {
+            NDArray input = manager.create(pixels, new Shape(totalClips, first.frames(), 3, first.size(), first.size()));
+            try (VideoEncoding encoding = model.encodeVideos(input)) {
+                int dim = (int) encoding.features().getShape().get(1);
+                float[] features = encoding.features().toFloatArray();
+                float[] context = encoding.promptContext() == null ? null : encoding.promptContext().toFloatArray();
+                int tokens = context == null ? 0 : (int) encoding.promptContext().getShape().get(1);
+                List<Encoded> out = new ArrayList<>();
+                int clip = 0;
+                for (ClipSampler.Clips v : videos) {
+                    float[] f = Arrays.copyOfRange(features, clip * dim, (clip + v.clips()) * dim);
+                    float[] c = context == null ? null
+                            : Arrays.copyOfRange(context, clip * tokens * dim, (clip + v.clips()) * tokens * dim);
+                    out.add(new Encoded(v.clips(), dim, f, tokens, c));
+                    clip += v.clips();
+                }
+                return out;
+            }
+        }
+    }
+
+    /** Stacks the clips of encoded videos into one {@link VideoEncoding} (rows: video after video, clip after clip). */
+    public static VideoEncoding stack(List<Encoded> videos, NDManager manager) {
+        Encoded first = videos.get(0);
+        int rows = videos.stream().mapToInt(Encoded::clips).sum();
+        float[] features = new float[rows * first.dim()];
+        float[] context = first.context() == null ? null : new float[rows * first.contextTokens() * first.dim()];
+        int f = 0;
+        int c = 0;
+        for (Encoded e : videos) {
+            System.arraycopy(e.features(), 0, features, f, e.features().length);
+            f += e.features().length;
+            if (context != null) {
+                System.arraycopy(e.context(), 0, context, c, e.context().length);
+                c += e.context().length;
+            }
+        }
+        NDArray featureArray = manager.create(features, new Shape(rows, first.dim()));
+        NDArray contextArray = context == null ? null
+                : manager.create(context, new Shape(rows, first.contextTokens(), first.dim()));
+        return new VideoEncoding(featureArray, contextArray);
+    }
+}

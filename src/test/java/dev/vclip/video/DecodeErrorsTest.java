@@ -1,0 +1,141 @@
+package dev.vclip.video;
+
+import dev.vclip.video.DecodeTestVideos.Kind;
+import dev.vclip.video.FfmpegVideo.ReadStrategy;
+import org.bytedeco.javacv.FFmpegFrameRecorder;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import java.nio.ShortBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.IntStream;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Files that are not (complete) videos: the error names the file and says why. */
+class DecodeErrorsTest {
+
+    @TempDir
+    Path dir;
+
+    static void assertMentions(VideoException e, String... parts) {
+        for (String p : parts) {
+            assertTrue(e.getMessage().contains(p), "'" + e.getMessage() + "' should mention '" + p + "'");
+        }
+    }
+
+    @Test
+    void missingFile() {
+        Path p = dir.resolve("nope.mp4");
+        VideoException e = assertThrows(VideoException.class, () -> FfmpegVideo.open(p));
+        assertMentions(e, p.toString(), "no such file");
+    }
+
+    @Test
+    void folderIsNotAFile() {
+        VideoException e = assertThrows(VideoException.class, () -> FfmpegVideo.open(dir));
+        assertMentions(e, dir.toString(), "not a regular file");
+    }
+
+    @Test
+    void emptyFile() throws Exception {
+        Path p = Files.createFile(dir.resolve("empty.mp4"));
+        VideoException e = assertThrows(VideoException.class, () -> FfmpegVideo.open(p));
+        assertMentions(e, p.toString(), "empty");
+    }
+
+    @Test
+    void textFileNamedMp4() throws Exception {
+        Path p = Files.writeString(dir.resolve("notes.mp4"), "this is not a video\n".repeat(50));
+        VideoException e = assertThrows(VideoException.class, () -> FfmpegVideo.open(p));
+        assertMentions(e, p.toString(), "not a video");
+    }
+
+    @Test
+    void textFileNamedTxt() throws Exception {
+        // FFmpeg's tty demuxer would happily "decode" this as ANSI art; it must still be refused.
+        Path p = Files.writeString(dir.resolve("notes.txt"), "hello\nworld\n".repeat(50));
+        VideoException e = assertThrows(VideoException.class, () -> FfmpegVideo.open(p));
+        assertMentions(e, p.toString(), "not a video");
+    }
+
+    @Test
+    void audioOnlyFileHasNoVideoStream() throws Exception {
+        Path p = dir.resolve("tone.m4a");
+        try (FFmpegFrameRecorder r = new FFmpegFrameRecorder(p.toFile(), 1)) {
+            r.setFormat("mp4");
+            r.setSampleRate(16000);
+            r.setAudioChannels(1);
+            r.start();
+            short[] s = new short[16000];
+            for (int i = 0; i < s.length; i++) {
+                s[i] = (short) (8000 * Math.sin(i * 2 * Math.PI * 440 / 16000));
+            }
+            r.recordSamples(16000, 1, ShortBuffer.wrap(s));
+            r.stop();
+        }
+        VideoException e = assertThrows(VideoException.class, () -> FfmpegVideo.open(p));
+        assertMentions(e, p.toString(), "no video stream");
+    }
+
+    /** MP4 written the usual way: index (moov) at the end. Cut in half, the index is gone. */
+    @Test
+    void truncatedMp4WithoutItsIndexFailsToOpen() throws Exception {
+        Path full = DecodeTestVideos.write(dir.resolve("full.mp4"), Kind.H264_MP4, 300, 250);
+        byte[] bytes = Files.readAllBytes(full);
+        Path cut = Files.write(dir.resolve("cut.mp4"), Arrays.copyOf(bytes, bytes.length / 2));
+        VideoException e = assertThrows(VideoException.class, () -> FfmpegVideo.open(cut));
+        assertMentions(e, cut.toString(), "truncated", "moov");
+    }
+
+    /**
+     * Faststart MP4 (index first) cut at 60%: the index promises 300 frames, the data holds fewer. The frame count
+     * is what can be decoded, and every frame below it decodes, by either path.
+     */
+    @ParameterizedTest
+    @EnumSource(value = Kind.class, names = {"H264_MP4", "MPEG4_BFRAMES_MP4"})
+    void truncatedFaststartMp4CountsOnlyDecodableFrames(Kind kind) throws Exception {
+        Path full = DecodeTestVideos.write(dir.resolve("fs.mp4"), kind, 300, 250, true, 0);
+        byte[] bytes = Files.readAllBytes(full);
+        Path cut = Files.write(dir.resolve("fs_cut.mp4"), Arrays.copyOf(bytes, bytes.length * 6 / 10));
+        int n;
+        int[] seqIds;
+        try (FfmpegVideo v = FfmpegVideo.open(cut).strategy(ReadStrategy.SEQUENTIAL)) {
+            n = v.info().frameCount();
+            assertTrue(v.truncated(), v.countMethod());
+            assertEquals(300, v.containerFrameCount());
+            assertTrue(n > 50 && n < 300, "frame count " + n);
+            seqIds = v.read(IntStream.range(0, n).toArray()).stream().mapToInt(DecodeTestVideos::indexOf).toArray();
+            // Frames keep their identity: increasing, and exact up to the cut (B-frames whose packets were cut
+            // off can leave a gap just before the last frames, never a wrong frame).
+            for (int i = 1; i < n; i++) {
+                assertTrue(seqIds[i] > seqIds[i - 1], Arrays.toString(seqIds));
+            }
+            for (int i = 0; i < n - 3; i++) {
+                assertEquals(i, seqIds[i], "frame " + i);
+            }
+        }
+        try (FfmpegVideo v = FfmpegVideo.open(cut).strategy(ReadStrategy.SEEK)) {
+            int[] idx = {n - 1, 0, n / 2, n - 2};
+            List<RgbFrame> frames = v.read(idx);
+            int[] ids = frames.stream().mapToInt(DecodeTestVideos::indexOf).toArray();
+            assertArrayEquals(new int[] {seqIds[n - 1], 0, seqIds[n / 2], seqIds[n - 2]}, ids);
+            VideoException e = assertThrows(VideoException.class, () -> v.read(new int[] {n}));
+            assertMentions(e, cut.toString(), "frame index " + n);
+        }
+    }
+
+    @Test
+    void errorsThroughVideoSourcesNameTheSpec() {
+        VideoException e = assertThrows(VideoException.class, () -> VideoSources.open(dir.resolve("x.mkv").toString()));
+        assertMentions(e, "x.mkv", "no such file");
+    }
+}
