@@ -123,8 +123,8 @@ final class ZeroshotCommand implements Callable<Integer> {
         RunReport report = RunReport.create("Zero-shot recognition", RunReport.commandLine("vclip", "zeroshot",
                 "--model", model.toString(), "--list", list.toString(), "--labels", labels.source(), "--views", views));
         report.summary("model", model.toString())
-                .summary("top-1", r.metrics().top1(), "%")
-                .summary("top-5", r.metrics().top5(), "%")
+                .summary("top-1", r.metrics().top1() / 100, "%")
+                .summary("top-5", r.metrics().top5() / 100, "%")
                 .summary("videos", r.videos().size())
                 .summary("skipped", r.skipped().size() + parse.skippedCount());
         List<String> names = new ArrayList<>();
