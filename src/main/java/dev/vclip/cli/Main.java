@@ -15,7 +15,8 @@ import java.nio.file.Path;
 @Command(name = "vclip", mixinStandardHelpOptions = true, version = "vclip 0.1.0",
         description = "Video-language models of the CLIP family (CLIP, X-CLIP), native on the JVM.",
         subcommands = {InfoCommand.class, VerifyCommand.class, TokenizeCommand.class, PreprocessCommand.class,
-                ConvertCommand.class, MetricsCommand.class, SynthCommand.class, ZeroshotCommand.class, FramesCommand.class,
+                ConvertCommand.class, MetricsCommand.class, SynthCommand.class, ZeroshotCommand.class, ClassifyCommand.class,
+                RetrievalCommand.class, LocalizeCommand.class, LocalizeEvalCommand.class, FramesCommand.class,
                 BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 

@@ -115,7 +115,7 @@ final class ZeroshotCommand implements Callable<Integer> {
             System.out.println("most confused pairs:");
             System.out.print(Tables.render(List.of("true class", "predicted", "videos"), rows));
         }
-        r.skipped().forEach(s -> System.out.println("skipped    " + s.spec() + ": " + s.reason()));
+        r.skipped().forEach(s -> System.out.println("skipped    " + s));
         parse.problems().forEach(p -> System.out.println("skipped    " + p));
     }
 
@@ -152,7 +152,7 @@ final class ZeroshotCommand implements Callable<Integer> {
         }
         report.table("Predictions", List.of("video", "label", "top-1 prediction"), predictions);
         List<String> skipped = new ArrayList<>();
-        r.skipped().forEach(s -> skipped.add(s.spec() + ": " + s.reason()));
+        r.skipped().forEach(s -> skipped.add(s.toString()));
         parse.problems().forEach(p -> skipped.add(p.toString()));
         report.notes("Skipped", skipped);
         report.json("metrics", Map.of("top1", r.metrics().top1(), "top5", r.metrics().top5(),

@@ -102,4 +102,74 @@ public final class Localisation {
         }
         return out;
     }
+
+    /** Scores of every (video, query) of a triplets file, the frame-level and the moment metrics. */
+    public record EvalResult(LocalisationMetrics.Summary frames, DetectionMetrics.MomentRetrievalResult moments,
+                             List<VideoQueries> videos, List<VideoEncoder.Skipped> skipped, int fromCache) {
+    }
+
+    /** One video's queries with their scores and ground truth ([start, end) frame ranges per query). */
+    public record VideoQueries(String videoId, double fps, int frameCount, List<QueryScores> scores,
+                               List<double[][]> groundTruth) {
+    }
+
+    /**
+     * Evaluates the queries of a triplets file: every video's windows encoded once (cached), every query of that
+     * video scored against them, frame AUROC/AUPRC per (video, query) and their macro average, and moment retrieval
+     * mAP / R@1 of the proposed segments (in seconds) at tIoU 0.3, 0.5, 0.7.
+     */
+    public static EvalResult evaluate(VideoTextModel model, dev.vclip.data.Triplets triplets,
+                                      java.util.function.Function<String, String> videoSpec, VideoEncoder encoder,
+                                      int window, int stride, java.util.function.IntConsumer progress) {
+        java.util.Map<String, List<dev.vclip.data.Triplets.Query>> byVideo = new java.util.LinkedHashMap<>();
+        for (dev.vclip.data.Triplets.Query q : triplets.queries()) {
+            byVideo.computeIfAbsent(q.videoId(), k -> new ArrayList<>()).add(q);
+        }
+        List<String> ids = new ArrayList<>(byVideo.keySet());
+        List<String> specs = ids.stream().map(videoSpec).toList();
+        VideoEncoder.Result encoded = encoder.encodeAll(specs, progress);
+        List<LocalisationMetrics.Item> items = new ArrayList<>();
+        List<DetectionMetrics.MomentQuery> moments = new ArrayList<>();
+        List<VideoQueries> videos = new ArrayList<>();
+        for (int v = 0; v < ids.size(); v++) {
+            VideoEncoder.Encoded windows = encoded.encoded().get(v);
+            if (windows == null) {
+                continue;
+            }
+            List<dev.vclip.data.Triplets.Query> queries = byVideo.get(ids.get(v));
+            int frameCount = frameCount(specs.get(v));
+            List<QueryScores> scores = score(model, windows, frameCount,
+                    queries.stream().map(dev.vclip.data.Triplets.Query::text).toList(), window, stride);
+            List<double[][]> truths = new ArrayList<>();
+            for (int q = 0; q < queries.size(); q++) {
+                dev.vclip.data.Triplets.Query query = queries.get(q);
+                double[][] truth = query.moments().stream()
+                        .map(t -> new double[]{t.startFrame(), t.endFrame()}).toArray(double[][]::new);
+                truths.add(truth);
+                QueryScores s = scores.get(q);
+                items.add(new LocalisationMetrics.Item(ids.get(v), query.text(), s.windowStarts(), s.windowScores(),
+                        truth));
+                double fps = query.fps();
+                List<DetectionMetrics.Window> gt = query.moments().stream()
+                        .map(t -> new DetectionMetrics.Window(t.startFrame() / fps, t.endFrame() / fps)).toList();
+                List<DetectionMetrics.ScoredWindow> predicted = s.segments().stream()
+                        .map(p -> new DetectionMetrics.ScoredWindow(p.start() / fps, p.end() / fps, p.score())).toList();
+                if (!predicted.isEmpty()) {
+                    moments.add(new DetectionMetrics.MomentQuery(ids.get(v) + " / " + query.text(), gt, predicted));
+                }
+            }
+            videos.add(new VideoQueries(ids.get(v), queries.get(0).fps(), frameCount, scores, truths));
+        }
+        LocalisationMetrics.Summary frames = LocalisationMetrics.evaluate(items, window);
+        DetectionMetrics.MomentRetrievalResult momentResult = moments.isEmpty() ? null
+                : DetectionMetrics.momentRetrieval(moments, DetectionMetrics.DEFAULT_TIOU_THRESHOLDS);
+        return new EvalResult(frames, momentResult, videos, encoded.skipped(), encoded.fromCache());
+    }
+
+    /** The frame count of a video (the window layout depends on it). */
+    public static int frameCount(String spec) {
+        try (dev.vclip.video.VideoSource video = dev.vclip.video.VideoSources.open(spec)) {
+            return video.info().frameCount();
+        }
+    }
 }

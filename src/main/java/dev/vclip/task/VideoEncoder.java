@@ -30,6 +30,11 @@ public final class VideoEncoder {
 
     /** A video that could not be used, and why. */
     public record Skipped(String spec, String reason) {
+        /** "spec: reason", without naming the video twice when the reason already does. */
+        @Override
+        public String toString() {
+            return reason.startsWith(spec) ? reason : spec + ": " + reason;
+        }
     }
 
     /** Encodings in input order (null where skipped) and the skipped videos. */
