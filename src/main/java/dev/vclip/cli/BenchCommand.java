@@ -19,122 +19,151 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.concurrent.Callable;
 
-@Command(name = "bench", description = {
-        "Time video encoding of a model side by side with a baseline: CLIP with the same vision tower and per-frame "
-                + "mean pooling (what X-CLIP adds is cross-frame messages, MIT and the prompt generator). "
-                + "Reports ms per video and the ratio to the baseline, measured in alternation so load affects both.",
-        "Example: vclip bench --preset xclip-base-patch32 --frames 8 --iterations 5 --json bench.json"})
-final class BenchCommand implements Callable<Integer> {
+@Command(name = "bench", description = "Benchmarks, each against a baseline run side by side: model, decode, data, "
+        + "localize.", subcommands = {BenchCommand.ModelBench.class, BenchCommand.DecodeBenchCommand.class,
+        DataBench.class, LocalizeBench.class})
+final class BenchCommand implements Runnable {
 
-    @Option(names = "--model", paramLabel = "DIR", description = "model folder (default: a random-weight preset)")
-    Path model;
-
-    @Option(names = "--preset", description = "random-weight architecture when no --model: xclip-base-patch32, "
-            + "xclip-base-patch16 (default: ${DEFAULT-VALUE})")
-    String preset = "xclip-base-patch32";
-
-    @Option(names = "--batch", description = "videos per call (default: ${DEFAULT-VALUE})")
-    int batch = 1;
-
-    @Option(names = "--iterations", description = "timed calls per model (default: ${DEFAULT-VALUE})")
-    int iterations = 5;
-
-    @Option(names = "--warmup", description = "untimed calls per model first (default: ${DEFAULT-VALUE})")
-    int warmup = 1;
-
-    @Option(names = "--json", paramLabel = "FILE", description = "also write the results as JSON")
-    Path json;
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
 
     @Override
-    public Integer call() {
-        ObjectMapper mapper = new ObjectMapper();
-        try (VideoTextModel target = model != null ? ModelFolder.load(model) : ModelFolder.random(presetConfig(), 1);
-             VideoTextModel baseline = ModelFolder.random(meanPoolBaseline(target.config()), 2);
-             NDManager manager = Torch.newManager()) {
-            ModelConfig c = target.config();
-            int frames = c.isXClip() ? c.vision().numFrames() : 8;
-            int size = c.vision().imageSize();
-            NDArray clip = manager.randomNormal(new Shape(batch, frames, 3, size, size));
-            String targetName = (model != null ? model.getFileName().toString() : preset) + " (" + c.modelType() + ")";
-            String baselineName = "CLIP mean-pool, same ViT";
-            for (int i = 0; i < warmup; i++) {
-                target.videoFeatures(clip).close();
-                baseline.videoFeatures(clip).close();
-            }
-            double[] t = new double[iterations];
-            double[] b = new double[iterations];
-            for (int i = 0; i < iterations; i++) { // alternate, so background load hits both alike
-                t[i] = time(target, clip);
-                b[i] = time(baseline, clip);
-            }
-            System.out.printf("input: %d video(s) x %d frames x 3 x %d x %d, %d iterations after %d warm-up, %d threads%n",
-                    batch, frames, size, size, iterations, warmup, Runtime.getRuntime().availableProcessors());
-            System.out.printf("%-40s %12s %12s %12s %10s%n", "model", "median ms", "min ms", "ms/video", "ratio");
-            double tm = median(t);
-            double bm = median(b);
-            System.out.printf("%-40s %12.1f %12.1f %12.1f %10.2f%n", targetName, tm, min(t), tm / batch, tm / bm);
-            System.out.printf("%-40s %12.1f %12.1f %12.1f %10.2f%n", baselineName, bm, min(b), bm / batch, 1.0);
-            if (json != null) {
-                ObjectNode root = mapper.createObjectNode();
-                root.put("batch", batch).put("frames", frames).put("image_size", size).put("iterations", iterations);
-                ArrayNode rows = root.putArray("results");
-                row(rows.addObject(), targetName, t, batch).put("ratio_to_baseline", tm / bm);
-                row(rows.addObject(), baselineName, b, batch).put("ratio_to_baseline", 1.0);
-                AtomicFiles.write(json, root.toPrettyString().getBytes(StandardCharsets.UTF_8));
-                System.out.println("wrote " + json);
-            }
+    public void run() {
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "name a benchmark: model, decode, data, localize");
+    }
+
+    /** Sparse sampling of a long video against a full decode (dev.vclip.video.DecodeBench). */
+    @Command(name = "decode", description = "Sparse sampling of 8 frames (segment middles) from a long video against a "
+            + "full sequential decode; generates a 10-minute 720p H.264 video unless one is given. Options: "
+            + "[--minutes M] [--width W] [--height H] [--gop G] [--frames T] [--codec h264|mpeg4] [--keep] [VIDEO]")
+    static final class DecodeBenchCommand implements Callable<Integer> {
+        @picocli.CommandLine.Unmatched
+        java.util.List<String> args = new java.util.ArrayList<>();
+
+        @Override
+        public Integer call() throws Exception {
+            dev.vclip.video.DecodeBench.main(args.toArray(String[]::new));
+            return 0;
         }
-        return 0;
     }
 
-    private static ObjectNode row(ObjectNode row, String name, double[] ms, int batch) {
-        row.put("model", name).put("median_ms", median(ms)).put("min_ms", min(ms)).put("ms_per_video", median(ms) / batch);
-        ArrayNode all = row.putArray("ms");
-        for (double v : ms) {
-            all.add(v);
+    @Command(name = "model", description = {
+            "Time video encoding of a model side by side with a baseline: CLIP with the same vision tower and per-frame "
+                    + "mean pooling (what X-CLIP adds is cross-frame messages, MIT and the prompt generator). "
+                    + "Reports ms per video and the ratio to the baseline, measured in alternation so load affects both.",
+            "Example: vclip bench model --preset xclip-base-patch32 --frames 8 --iterations 5 --json bench.json"})
+    static final class ModelBench implements Callable<Integer> {
+
+        @Option(names = "--model", paramLabel = "DIR", description = "model folder (default: a random-weight preset)")
+        Path model;
+
+        @Option(names = "--preset", description = "random-weight architecture when no --model: xclip-base-patch32, "
+                + "xclip-base-patch16 (default: ${DEFAULT-VALUE})")
+        String preset = "xclip-base-patch32";
+
+        @Option(names = "--batch", description = "videos per call (default: ${DEFAULT-VALUE})")
+        int batch = 1;
+
+        @Option(names = "--iterations", description = "timed calls per model (default: ${DEFAULT-VALUE})")
+        int iterations = 5;
+
+        @Option(names = "--warmup", description = "untimed calls per model first (default: ${DEFAULT-VALUE})")
+        int warmup = 1;
+
+        @Option(names = "--json", paramLabel = "FILE", description = "also write the results as JSON")
+        Path json;
+
+        @Override
+        public Integer call() {
+            ObjectMapper mapper = new ObjectMapper();
+            try (VideoTextModel target = model != null ? ModelFolder.load(model) : ModelFolder.random(presetConfig(preset), 1);
+                 VideoTextModel baseline = ModelFolder.random(meanPoolBaseline(target.config()), 2);
+                 NDManager manager = Torch.newManager()) {
+                ModelConfig c = target.config();
+                int frames = c.isXClip() ? c.vision().numFrames() : 8;
+                int size = c.vision().imageSize();
+                NDArray clip = manager.randomNormal(new Shape(batch, frames, 3, size, size));
+                String targetName = (model != null ? model.getFileName().toString() : preset) + " (" + c.modelType() + ")";
+                String baselineName = "CLIP mean-pool, same ViT";
+                for (int i = 0; i < warmup; i++) {
+                    target.videoFeatures(clip).close();
+                    baseline.videoFeatures(clip).close();
+                }
+                double[] t = new double[iterations];
+                double[] b = new double[iterations];
+                for (int i = 0; i < iterations; i++) { // alternate, so background load hits both alike
+                    t[i] = time(target, clip);
+                    b[i] = time(baseline, clip);
+                }
+                System.out.printf("input: %d video(s) x %d frames x 3 x %d x %d, %d iterations after %d warm-up, %d threads%n",
+                        batch, frames, size, size, iterations, warmup, Runtime.getRuntime().availableProcessors());
+                System.out.printf("%-40s %12s %12s %12s %10s%n", "model", "median ms", "min ms", "ms/video", "ratio");
+                double tm = median(t);
+                double bm = median(b);
+                System.out.printf("%-40s %12.1f %12.1f %12.1f %10.2f%n", targetName, tm, min(t), tm / batch, tm / bm);
+                System.out.printf("%-40s %12.1f %12.1f %12.1f %10.2f%n", baselineName, bm, min(b), bm / batch, 1.0);
+                if (json != null) {
+                    ObjectNode root = mapper.createObjectNode();
+                    root.put("batch", batch).put("frames", frames).put("image_size", size).put("iterations", iterations);
+                    ArrayNode rows = root.putArray("results");
+                    row(rows.addObject(), targetName, t, batch).put("ratio_to_baseline", tm / bm);
+                    row(rows.addObject(), baselineName, b, batch).put("ratio_to_baseline", 1.0);
+                    AtomicFiles.write(json, root.toPrettyString().getBytes(StandardCharsets.UTF_8));
+                    System.out.println("wrote " + json);
+                }
+            }
+            return 0;
         }
-        return row;
-    }
 
-    private static double time(VideoTextModel m, NDArray clip) {
-        long start = System.nanoTime();
-        NDArray out = m.videoFeatures(clip);
-        out.toFloatArray(); // wait for the result
-        double ms = (System.nanoTime() - start) / 1e6;
-        out.close();
-        return ms;
-    }
-
-    private ModelConfig presetConfig() {
-        ObjectMapper mapper = new ObjectMapper();
-        ObjectNode json = mapper.createObjectNode().put("model_type", "xclip");
-        switch (preset) {
-            case "xclip-base-patch32" -> { }
-            case "xclip-base-patch16" -> json.putObject("vision_config").put("patch_size", 16);
-            default -> throw new IllegalArgumentException("unknown --preset '" + preset
-                    + "' (xclip-base-patch32, xclip-base-patch16)");
+        private static ObjectNode row(ObjectNode row, String name, double[] ms, int batch) {
+            row.put("model", name).put("median_ms", median(ms)).put("min_ms", min(ms)).put("ms_per_video", median(ms) / batch);
+            ArrayNode all = row.putArray("ms");
+            for (double v : ms) {
+                all.add(v);
+            }
+            return row;
         }
-        return ModelConfig.fromJson("preset " + preset, json, w -> { });
-    }
 
-    /** A CLIP config with the same towers as {@code c}: the frame-level baseline. */
-    static ModelConfig meanPoolBaseline(ModelConfig c) {
-        ModelConfig.VisionConfig v = c.vision();
-        ModelConfig.VisionConfig plain = new ModelConfig.VisionConfig(v.hiddenSize(), v.intermediateSize(),
-                v.numHiddenLayers(), v.numAttentionHeads(), v.numChannels(), v.imageSize(), v.patchSize(), v.hiddenAct(),
-                v.layerNormEps(), 0, 0, 0, 0, 0);
-        return new ModelConfig(ModelConfig.CLIP, c.projectionDim(), c.logitScaleInitValue(), c.text(), plain, 0, 0,
-                "quick_gelu", 0);
-    }
+        private static double time(VideoTextModel m, NDArray clip) {
+            long start = System.nanoTime();
+            NDArray out = m.videoFeatures(clip);
+            out.toFloatArray(); // wait for the result
+            double ms = (System.nanoTime() - start) / 1e6;
+            out.close();
+            return ms;
+        }
 
-    private static double median(double[] values) {
-        double[] s = values.clone();
-        Arrays.sort(s);
-        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-    }
+        static ModelConfig presetConfig(String preset) {
+            ObjectMapper mapper = new ObjectMapper();
+            ObjectNode json = mapper.createObjectNode().put("model_type", "xclip");
+            switch (preset) {
+                case "xclip-base-patch32" -> { }
+                case "xclip-base-patch16" -> json.putObject("vision_config").put("patch_size", 16);
+                default -> throw new IllegalArgumentException("unknown --preset '" + preset
+                        + "' (xclip-base-patch32, xclip-base-patch16)");
+            }
+            return ModelConfig.fromJson("preset " + preset, json, w -> { });
+        }
 
-    private static double min(double[] values) {
-        return Arrays.stream(values).min().orElse(Double.NaN);
-    }
+        /** A CLIP config with the same towers as {@code c}: the frame-level baseline. */
+        static ModelConfig meanPoolBaseline(ModelConfig c) {
+            ModelConfig.VisionConfig v = c.vision();
+            ModelConfig.VisionConfig plain = new ModelConfig.VisionConfig(v.hiddenSize(), v.intermediateSize(),
+                    v.numHiddenLayers(), v.numAttentionHeads(), v.numChannels(), v.imageSize(), v.patchSize(), v.hiddenAct(),
+                    v.layerNormEps(), 0, 0, 0, 0, 0);
+            return new ModelConfig(ModelConfig.CLIP, c.projectionDim(), c.logitScaleInitValue(), c.text(), plain, 0, 0,
+                    "quick_gelu", 0);
+        }
 
+        private static double median(double[] values) {
+            double[] s = values.clone();
+            Arrays.sort(s);
+            return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+        }
+
+        private static double min(double[] values) {
+            return Arrays.stream(values).min().orElse(Double.NaN);
+        }
+
+    }
 }

@@ -13,7 +13,6 @@ import dev.vclip.weights.ModelWeights.Scope;
 
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -24,19 +23,10 @@ import java.util.Map;
  * <p>Reads top to bottom like modeling_clip.py: embeddings, text transformer, vision transformer, features, forward.
  * The text tower and the vision embeddings are reused by {@link XClip}, whose towers are CLIP's.
  */
-public final class Clip implements VideoTextModel {
-
-    private final ModelConfig config;
-    private final ModelWeights weights;
-    private final ClipTokenizer tokenizer;
+public final class Clip extends ClipFamilyModel {
 
     Clip(ModelConfig config, ModelWeights weights, ClipTokenizer tokenizer) {
-        if (config.isXClip()) {
-            throw new ConfigException("config is model_type 'xclip'; load it with XClip");
-        }
-        this.config = config;
-        this.weights = weights;
-        this.tokenizer = tokenizer;
+        super(requireFamily(config, ModelConfig.CLIP), weights, tokenizer);
     }
 
     /** Loads a Hugging Face CLIP folder (config.json, model.safetensors or pytorch_model.bin, tokenizer files). */
@@ -315,35 +305,5 @@ public final class Clip implements VideoTextModel {
             throw new IllegalArgumentException("video pixel values have shape " + s + ", expected [videos, frames, 3, S, S]");
         }
         return s;
-    }
-
-    // ================================================================================================ strings
-
-    /** Tokenizes texts with the model's tokenizer (HF framing, the model's context length) and returns [T, P]. */
-    @Override
-    public NDArray textFeatures(List<String> texts, NDManager manager) {
-        NDArray[] batch = TextBatch.encode(tokenizer, texts, config.text().maxPositionEmbeddings(),
-                config.text().vocabSize(), manager);
-        return textFeatures(batch[0], batch[1]);
-    }
-
-    @Override
-    public ModelConfig config() {
-        return config;
-    }
-
-    @Override
-    public ModelWeights weights() {
-        return weights;
-    }
-
-    @Override
-    public ClipTokenizer tokenizer() {
-        return tokenizer;
-    }
-
-    @Override
-    public void close() {
-        weights.close();
     }
 }

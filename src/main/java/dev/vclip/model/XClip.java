@@ -2,7 +2,6 @@ package dev.vclip.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.vclip.model.ModelConfig.VisionConfig;
 import dev.vclip.tokenizer.ClipTokenizer;
@@ -11,7 +10,6 @@ import dev.vclip.weights.ModelWeights.Scope;
 
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -28,19 +26,10 @@ import java.util.Map;
  * </ol>
  * The text tower is CLIP's ({@link Clip#textTransformer}), pooled at argmax(input_ids).
  */
-public final class XClip implements VideoTextModel {
-
-    private final ModelConfig config;
-    private final ModelWeights weights;
-    private final ClipTokenizer tokenizer;
+public final class XClip extends ClipFamilyModel {
 
     XClip(ModelConfig config, ModelWeights weights, ClipTokenizer tokenizer) {
-        if (!config.isXClip()) {
-            throw new ConfigException("config is model_type '" + config.modelType() + "'; load it with Clip");
-        }
-        this.config = config;
-        this.weights = weights;
-        this.tokenizer = tokenizer;
+        super(requireFamily(config, ModelConfig.XCLIP), weights, tokenizer);
     }
 
     /** Loads a Hugging Face X-CLIP folder (e.g. microsoft/xclip-base-patch32). */
@@ -301,34 +290,5 @@ public final class XClip implements VideoTextModel {
         // einsum("bd,bkd->bk"): each video against its own conditioned copy of every text
         NDArray logitsPerVideo = textEmbeds.matMul(videoEmbeds.expandDims(2)).squeeze(2).mul(scale);
         return new NDList(logitsPerVideo, logitsPerVideo.transpose(), textEmbeds, videoEmbeds);
-    }
-
-    // ================================================================================================ strings
-
-    @Override
-    public NDArray textFeatures(List<String> texts, NDManager manager) {
-        NDArray[] batch = TextBatch.encode(tokenizer, texts, config.text().maxPositionEmbeddings(),
-                config.text().vocabSize(), manager);
-        return textFeatures(batch[0], batch[1]);
-    }
-
-    @Override
-    public ModelConfig config() {
-        return config;
-    }
-
-    @Override
-    public ModelWeights weights() {
-        return weights;
-    }
-
-    @Override
-    public ClipTokenizer tokenizer() {
-        return tokenizer;
-    }
-
-    @Override
-    public void close() {
-        weights.close();
     }
 }

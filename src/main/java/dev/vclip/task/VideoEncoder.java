@@ -159,6 +159,11 @@ public final class VideoEncoder {
         return groups;
     }
 
+    /** One video's already decoded clips through the model's vision side. */
+    public Encoded encodeClips(ClipSampler.Clips clips) {
+        return encode(List.of(clips)).get(0);
+    }
+
     /** Clips of several videos (same frames and size) through the model's vision side. */
     List<Encoded> encode(List<ClipSampler.Clips> videos) {
         ClipSampler.Clips first = videos.get(0);

@@ -5,11 +5,8 @@ import dev.vclip.weights.StoredTensor;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,30 +21,15 @@ class CliTest {
     @TempDir
     Path dir;
 
-    record Run(int exit, String out, String err) {
-    }
-
-    static synchronized Run run(String... args) {
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            int exit = Main.run(args);
-            return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
+    static CliRun.Result run(String... args) {
+        return CliRun.run(args);
     }
 
     static final String XCLIP = "src/test/resources/models/xclip-tiny-a";
 
     @Test
     void verifyPrintsOneLinePerTensorAndPassesOnTheFixture() {
-        Run r = run("verify", "--model", XCLIP, "--case", XCLIP + "/case.safetensors");
+        CliRun.Result r = run("verify", "--model", XCLIP, "--case", XCLIP + "/case.safetensors");
         assertEquals(0, r.exit(), r.out() + r.err());
         assertTrue(r.out().contains("19 passed, 0 failed"), r.out());
         assertTrue(r.out().lines().anyMatch(l -> l.contains("vision_layer0_output") && l.contains("max|diff|")), r.out());
@@ -72,7 +54,7 @@ class CliTest {
         }
         Path tampered = dir.resolve("tampered.safetensors");
         SafeTensors.write(tampered, tensors, Map.of());
-        Run r = run("verify", "--model", XCLIP, "--case", tampered.toString());
+        CliRun.Result r = run("verify", "--model", XCLIP, "--case", tampered.toString());
         assertEquals(1, r.exit(), r.out());
         assertTrue(r.out().lines().anyMatch(l -> l.startsWith("FAIL") && l.contains("video_embeds")), r.out());
         assertTrue(r.out().lines().anyMatch(l -> l.startsWith("NOT_COMPUTED") && l.contains("text_features_eotpad")), r.out());
@@ -80,32 +62,32 @@ class CliTest {
 
     @Test
     void badInputGivesAMessageAndExitCodeOne() {
-        Run r = run("verify", "--model", dir.toString(), "--case", "nope.safetensors");
+        CliRun.Result r = run("verify", "--model", dir.toString(), "--case", "nope.safetensors");
         assertEquals(1, r.exit());
         assertTrue(r.err().contains("config.json"), r.err());
-        Run usage = run("verify", "--model");
+        CliRun.Result usage = run("verify", "--model");
         assertEquals(2, usage.exit());
     }
 
     @Test
     void infoDescribesAModelFolder() {
-        Run r = run("info", "src/test/resources/models/clip-tiny-a");
+        CliRun.Result r = run("info", "src/test/resources/models/clip-tiny-a");
         assertEquals(0, r.exit(), r.err());
         assertTrue(r.out().contains("CLIP (CLIPModel)") && r.out().contains("parameters"), r.out());
     }
 
     @Test
     void tokenizeVerifiesTheGoldenCases() {
-        Run r = run("tokenize", "--verify", "src/test/resources/tokenizer/cases.jsonl");
+        CliRun.Result r = run("tokenize", "--verify", "src/test/resources/tokenizer/cases.jsonl");
         assertEquals(0, r.exit(), r.out() + r.err());
         assertTrue(r.out().contains("407 passed, 0 failed"), r.out());
-        Run ids = run("tokenize", "a photo of a cat");
+        CliRun.Result ids = run("tokenize", "a photo of a cat");
         assertTrue(ids.out().contains("[49406, 320, 1125, 539, 320, 2368, 49407]"), ids.out());
     }
 
     @Test
     void preprocessVerifiesTheGoldenFrames() {
-        Run r = run("preprocess", "--verify", "src/test/resources/processor/frames.safetensors");
+        CliRun.Result r = run("preprocess", "--verify", "src/test/resources/processor/frames.safetensors");
         assertEquals(0, r.exit(), r.out() + r.err());
         assertTrue(r.out().contains("32 passed, 0 failed"), r.out());
     }

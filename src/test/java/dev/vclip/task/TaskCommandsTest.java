@@ -2,14 +2,11 @@ package dev.vclip.task;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.vclip.cli.Main;
+import dev.vclip.cli.CliRun;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -22,22 +19,8 @@ class TaskCommandsTest {
     @TempDir
     Path dir;
 
-    private record Run(int exit, String out, String err) {
-    }
-
-    private static synchronized Run run(String... args) {
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            return new Run(Main.run(args), out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
+    private static CliRun.Result run(String... args) {
+        return CliRun.run(args);
     }
 
     private static JsonNode json(Path file) throws IOException {
@@ -49,7 +32,7 @@ class TaskCommandsTest {
         Path data = TaskFixtures.dataset();
         Path list = dir.resolve("val.txt");
         Files.writeString(list, Files.readString(data.resolve("val.txt")) + "missing.mp4 0\nnot-a-line\n");
-        Run r = run("zeroshot", "--model", TaskFixtures.model("xclip").toString(), "--list", list.toString(),
+        CliRun.Result r = run("zeroshot", "--model", TaskFixtures.model("xclip").toString(), "--list", list.toString(),
                 "--labels", data.resolve("labels.csv").toString(), "--root", data.resolve("videos").toString(),
                 "--views", "1x3", "--no-cache", "--out", dir.resolve("zs").toString());
         assertEquals(0, r.exit(), r.out() + r.err());
@@ -63,14 +46,14 @@ class TaskCommandsTest {
     @Test
     void retrievalReportsBothDirections() throws IOException {
         Path data = TaskFixtures.dataset();
-        Run r = run("retrieval", "--model", TaskFixtures.model("clip").toString(), "--captions",
+        CliRun.Result r = run("retrieval", "--model", TaskFixtures.model("clip").toString(), "--captions",
                 data.resolve("retrieval/captions.csv").toString(), "--out", dir.resolve("rt").toString(),
                 "--cache", dir.resolve("cache").toString());
         assertEquals(0, r.exit(), r.out() + r.err());
         assertTrue(r.out().contains("text->video") && r.out().contains("video->text"), r.out());
         JsonNode t2v = json(dir.resolve("rt/metrics.json")).get("data").get("metrics").get("text_to_video");
         assertTrue(t2v.get("R10").asDouble() >= t2v.get("R1").asDouble());
-        Run again = run("retrieval", "--model", TaskFixtures.model("clip").toString(), "--captions",
+        CliRun.Result again = run("retrieval", "--model", TaskFixtures.model("clip").toString(), "--captions",
                 data.resolve("retrieval/captions.csv").toString(), "--out", dir.resolve("rt2").toString(),
                 "--cache", dir.resolve("cache").toString());
         assertTrue(again.out().contains(" from the feature cache") && !again.out().contains("; 0 from the feature cache"),
@@ -82,7 +65,7 @@ class TaskCommandsTest {
     @Test
     void localizeEvalAndLocalizeRunOnTheLongVideo() throws IOException {
         Path data = TaskFixtures.dataset();
-        Run r = run("localize-eval", "--model", TaskFixtures.model("xclip").toString(), "--triplets",
+        CliRun.Result r = run("localize-eval", "--model", TaskFixtures.model("xclip").toString(), "--triplets",
                 data.resolve("localisation/triplets.csv").toString(), "--no-cache", "--out", dir.resolve("le").toString());
         assertEquals(0, r.exit(), r.out() + r.err());
         assertTrue(r.out().contains("AUROC") && r.out().contains("tIoU 0.5"), r.out());
@@ -93,7 +76,7 @@ class TaskCommandsTest {
         try (var files = Files.list(data.resolve("long"))) {
             video = files.filter(p -> p.toString().endsWith(".mp4")).findFirst().orElseThrow();
         }
-        Run one = run("localize", video.toString(), "--model", TaskFixtures.model("xclip").toString(), "--query",
+        CliRun.Result one = run("localize", video.toString(), "--model", TaskFixtures.model("xclip").toString(), "--query",
                 "a red circle moving left", "--no-cache", "--out", dir.resolve("lo").toString());
         assertEquals(0, one.exit(), one.out() + one.err());
         assertTrue(one.out().contains("start") && one.out().contains("score"), one.out());
@@ -106,12 +89,12 @@ class TaskCommandsTest {
         try (var files = Files.list(data.resolve("videos"))) {
             video = files.filter(p -> p.toString().endsWith(".mp4")).findFirst().orElseThrow();
         }
-        Run r = run("classify", video.toString(), "--model", TaskFixtures.model("xclip").toString(), "--labels",
+        CliRun.Result r = run("classify", video.toString(), "--model", TaskFixtures.model("xclip").toString(), "--labels",
                 data.resolve("labels.csv").toString());
         assertEquals(0, r.exit(), r.out() + r.err());
         assertEquals(4, r.out().lines().filter(l -> l.endsWith("%")).count(), "top-5 of 4 classes: " + r.out());
         Path broken = Files.writeString(dir.resolve("broken.mp4"), "no video here");
-        Run bad = run("classify", broken.toString(), "--model", TaskFixtures.model("xclip").toString(), "--labels",
+        CliRun.Result bad = run("classify", broken.toString(), "--model", TaskFixtures.model("xclip").toString(), "--labels",
                 data.resolve("labels.csv").toString());
         assertEquals(1, bad.exit());
         assertTrue(bad.err().contains("broken.mp4"), bad.err());

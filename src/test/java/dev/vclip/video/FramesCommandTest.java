@@ -4,13 +4,9 @@ import dev.vclip.video.DecodeTestVideos.Kind;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -34,24 +30,11 @@ class FramesCommandTest {
         video = DecodeTestVideos.write(dir.resolve("clip.mp4"), Kind.MPEG4_BFRAMES_MP4, 300, 250);
     }
 
-    record Result(int code, String out, String err) {
-    }
-
-    static Result run(String... args) throws Exception {
-        Class<?> cls = Class.forName("dev.vclip.cli.FramesCommand");
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            int code = new CommandLine(cls).execute(args);
-            return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
+    static dev.vclip.cli.CliRun.Result run(String... args) {
+        String[] withCommand = new String[args.length + 1];
+        withCommand[0] = "frames";
+        System.arraycopy(args, 0, withCommand, 1, args.length);
+        return dev.vclip.cli.CliRun.run(withCommand);
     }
 
     static List<String> files(Path d) throws Exception {
@@ -63,8 +46,8 @@ class FramesCommandTest {
     @Test
     void middleFramesWithTheModelsView() throws Exception {
         Path out = dir.resolve("out_middle");
-        Result r = run(video.toString(), "--num-frames", "4", "--out", out.toString(), "--size", "64");
-        assertEquals(0, r.code(), r.err());
+        dev.vclip.cli.CliRun.Result r = run(video.toString(), "--num-frames", "4", "--out", out.toString(), "--size", "64");
+        assertEquals(0, r.exit(), r.err());
         // 300 frames, 4 segments: avg 75 -> 37, 112, 187, 262
         assertTrue(r.out().contains("indices    37 112 187 262"), r.out());
         assertTrue(r.out().contains("frames     300 at 30.000 fps"), r.out());
@@ -82,32 +65,32 @@ class FramesCommandTest {
 
     @Test
     void otherStrategies() throws Exception {
-        Result fps = run(video.toString(), "--strategy", "fps", "--num-frames", "5", "--out",
+        dev.vclip.cli.CliRun.Result fps = run(video.toString(), "--strategy", "fps", "--num-frames", "5", "--out",
                 dir.resolve("out_fps").toString());
-        assertEquals(0, fps.code(), fps.err());
+        assertEquals(0, fps.exit(), fps.err());
         // 30 frames at 3 fps (4, 14, ..., 294), capped at 5: tick 6 -> 3, 9, 15, 21, 27 -> 34 94 154 214 274
         assertTrue(fps.out().contains("indices    34 94 154 214 274"), fps.out());
 
-        Result range = run(video.toString(), "--strategy", "range", "--start", "100", "--end", "200",
+        dev.vclip.cli.CliRun.Result range = run(video.toString(), "--strategy", "range", "--start", "100", "--end", "200",
                 "--num-frames", "4", "--out", dir.resolve("out_range").toString());
-        assertEquals(0, range.code(), range.err());
+        assertEquals(0, range.exit(), range.err());
         assertTrue(range.out().contains("indices    112 137 162 187"), range.out());
 
-        Result tsn = run(video.toString(), "--strategy", "tsn", "--seed", "3", "--num-frames", "3", "--out",
+        dev.vclip.cli.CliRun.Result tsn = run(video.toString(), "--strategy", "tsn", "--seed", "3", "--num-frames", "3", "--out",
                 dir.resolve("out_tsn").toString());
-        assertEquals(0, tsn.code(), tsn.err());
+        assertEquals(0, tsn.exit(), tsn.err());
         assertEquals(3, files(dir.resolve("out_tsn")).size());
     }
 
     @Test
     void errorsAreOneLineAndExitOne() throws Exception {
-        Result missing = run(dir.resolve("nope.mp4").toString(), "--out", dir.resolve("o").toString());
-        assertEquals(1, missing.code());
+        dev.vclip.cli.CliRun.Result missing = run(dir.resolve("nope.mp4").toString(), "--out", dir.resolve("o").toString());
+        assertEquals(1, missing.exit());
         assertTrue(missing.err().startsWith("error: ") && missing.err().contains("nope.mp4"), missing.err());
-        Result noRange = run(video.toString(), "--strategy", "range", "--out", dir.resolve("o2").toString());
-        assertEquals(1, noRange.code());
+        dev.vclip.cli.CliRun.Result noRange = run(video.toString(), "--strategy", "range", "--out", dir.resolve("o2").toString());
+        assertEquals(1, noRange.exit());
         assertTrue(noRange.err().contains("--start"), noRange.err());
-        Result usage = run(video.toString());
-        assertEquals(2, usage.code(), "missing --out is a usage error");
+        dev.vclip.cli.CliRun.Result usage = run(video.toString());
+        assertEquals(2, usage.exit(), "missing --out is a usage error");
     }
 }
