@@ -8,6 +8,7 @@ import dev.vclip.model.VideoTextModel;
 import dev.vclip.report.Interval;
 import dev.vclip.report.Progress;
 import dev.vclip.report.RunReport;
+import dev.vclip.report.Series;
 import dev.vclip.task.FeatureStore;
 import dev.vclip.task.Localisation;
 import dev.vclip.task.VideoEncoder;
@@ -51,6 +52,9 @@ final class LocalizeEvalCommand implements Callable<Integer> {
     @Mixin
     EncodingOptions encoding;
 
+    /** Curves drawn per chart: more make an unreadable legend. */
+    static final int MAX_CURVES = 8;
+
     @Override
     public Integer call() {
         ParseReport parse = ParseReport.lenient();
@@ -59,6 +63,12 @@ final class LocalizeEvalCommand implements Callable<Integer> {
         try (VideoTextModel m = ModelFolder.load(model); FeatureStore store = encoding.openStore(m)) {
             VideoEncoder encoder = new VideoEncoder(m, Localisation.windowSampler(encoding.framesFor(m), window, stride,
                     m.config().vision().imageSize()), store, encoding.workers, encoding.batch);
+            long truncated = t.queries().stream().map(Triplets.Query::text).distinct()
+                    .filter(q -> m.tokenizer().isTruncated(q, m.config().text().maxPositionEmbeddings())).count();
+            if (truncated > 0) {
+                System.out.println("warning    " + truncated + " queries are longer than the model's context of "
+                        + m.config().text().maxPositionEmbeddings() + " tokens and were truncated");
+            }
             Localisation.EvalResult r;
             long videoCount = t.queries().stream().map(Triplets.Query::videoId).distinct().count();
             try (Progress progress = Progress.start("localize-eval: encode windows", videoCount)) {
@@ -115,6 +125,24 @@ final class LocalizeEvalCommand implements Callable<Integer> {
                     item.skipped() ? item.skipReason() : ""));
         }
         report.table("Per query", List.of("video", "query", "AUROC", "AUPRC", "note"), perQuery);
+        List<Series> roc = new ArrayList<>();
+        List<Series> pr = new ArrayList<>();
+        for (LocalisationMetrics.ItemResult item : r.frames().items()) {
+            if (item.skipped() || roc.size() == MAX_CURVES) {
+                continue;
+            }
+            String name = item.video() + ": " + item.query() + " #" + (roc.size() + 1);
+            double[][] rocCurve = LocalisationMetrics.rocCurve(item.yTrue(), item.frameScores());
+            double[][] prCurve = LocalisationMetrics.precisionRecallCurve(item.yTrue(), item.frameScores());
+            roc.add(Series.xy(name, rocCurve[0], rocCurve[1]));
+            pr.add(Series.xy(name, prCurve[0], prCurve[1]));
+        }
+        if (!roc.isEmpty()) {
+            report.lineChart("ROC curves (frames; first " + roc.size() + " queries)", roc, "false positive rate",
+                    "true positive rate");
+            report.lineChart("Precision-recall curves (frames; first " + pr.size() + " queries)", pr, "recall",
+                    "precision");
+        }
         int charts = 0;
         for (Localisation.VideoQueries v : r.videos()) {
             for (int q = 0; q < v.scores().size() && charts < maxTimelines; q++, charts++) {

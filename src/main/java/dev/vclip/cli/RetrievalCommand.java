@@ -61,6 +61,10 @@ final class RetrievalCommand implements Callable<Integer> {
                     r.videoIds().size(), r.skipped().size(), r.captions().size(), r.fromCache());
             System.out.print(Tables.render(headers, rows));
             r.skipped().forEach(s -> System.out.println("skipped    " + s));
+            if (!r.truncatedCaptions().isEmpty()) {
+                System.out.println("warning    " + r.truncatedCaptions().size() + " captions are longer than the model's "
+                        + "context and were truncated, e.g. " + r.truncatedCaptions().get(0));
+            }
             parse.problems().forEach(p -> System.out.println("skipped    " + p));
 
             RunReport report = RunReport.create("Text-video retrieval", RunReport.commandLine("vclip", "retrieval",
@@ -75,6 +79,7 @@ final class RetrievalCommand implements Callable<Integer> {
             r.skipped().forEach(s -> skipped.add(s.toString()));
             parse.problems().forEach(p -> skipped.add(p.toString()));
             report.notes("Skipped", skipped);
+            report.notes("Captions truncated to the model's context", r.truncatedCaptions());
             Map<String, Object> json = new LinkedHashMap<>();
             json.put("text_to_video", metrics(r.metrics().textToVideo()));
             json.put("video_to_text", metrics(r.metrics().videoToText()));

@@ -246,6 +246,59 @@ public final class LocalisationMetrics {
     }
 
     /**
+     * The ROC curve through the distinct thresholds, high to low, from (0, 0) to (1, 1): {@code [fpr, tpr]}, the points
+     * scikit-learn's {@code roc_curve} gives (with {@code drop_intermediate=False}); its trapezoidal area is
+     * {@link #rocAuc}.
+     */
+    public static double[][] rocCurve(int[] yTrue, double[] scores) {
+        List<int[]> groups = groupsByDescendingScore(yTrue, scores);
+        long positives = 0;
+        long negatives = 0;
+        for (int[] group : groups) {
+            positives += group[0];
+            negatives += group[1];
+        }
+        requireBothClasses(positives, negatives);
+        double[] fpr = new double[groups.size() + 1];
+        double[] tpr = new double[groups.size() + 1];
+        long tp = 0;
+        long fp = 0;
+        for (int g = 0; g < groups.size(); g++) {
+            tp += groups.get(g)[0];
+            fp += groups.get(g)[1];
+            fpr[g + 1] = (double) fp / negatives;
+            tpr[g + 1] = (double) tp / positives;
+        }
+        return new double[][]{fpr, tpr};
+    }
+
+    /**
+     * The precision–recall curve through the distinct thresholds, high to low: {@code [recall, precision]}, the
+     * points whose step sum is {@link #averagePrecision}.
+     */
+    public static double[][] precisionRecallCurve(int[] yTrue, double[] scores) {
+        List<int[]> groups = groupsByDescendingScore(yTrue, scores);
+        long positives = 0;
+        for (int[] group : groups) {
+            positives += group[0];
+        }
+        if (positives == 0) {
+            throw new IllegalArgumentException("a precision-recall curve needs at least one positive frame");
+        }
+        double[] recall = new double[groups.size()];
+        double[] precision = new double[groups.size()];
+        long tp = 0;
+        long predicted = 0;
+        for (int g = 0; g < groups.size(); g++) {
+            tp += groups.get(g)[0];
+            predicted += groups.get(g)[0] + groups.get(g)[1];
+            recall[g] = (double) tp / positives;
+            precision[g] = (double) tp / predicted;
+        }
+        return new double[][]{recall, precision};
+    }
+
+    /**
      * The frames grouped by equal score (primitive {@code ==}, so -0.0 and 0.0 are one group, as in numpy),
      * highest score first; each group as {@code [positives, negatives]}.
      */

@@ -13,7 +13,8 @@ import java.util.function.IntConsumer;
  * Text–video retrieval as CenterCLIP (after CLIP4Clip) evaluates it: each video and each caption encoded once, the
  * similarity of every caption with every video (for X-CLIP through the prompt generator, pair by pair, in batches),
  * then R@1/5/10, median and mean rank in both directions, with several captions per video. A video that fails to
- * decode is dropped with its captions, and listed.
+ * decode is dropped with its captions, and listed; captions longer than the model's context are truncated (as the
+ * original code does) and counted.
  */
 public final class Retrieval {
     private Retrieval() {
@@ -26,7 +27,7 @@ public final class Retrieval {
      */
     public record Result(RetrievalMetrics.MultiCaptionResult metrics, float[][] sim, List<String> videoIds,
                          List<String> captions, int[] captionsPerVideo, List<VideoEncoder.Skipped> skipped,
-                         int fromCache) {
+                         int fromCache, List<String> truncatedCaptions) {
     }
 
     /**
@@ -69,8 +70,10 @@ public final class Retrieval {
             row += clips;
         }
         int[] counts = perVideo.stream().mapToInt(Integer::intValue).toArray();
+        int context = model.config().text().maxPositionEmbeddings();
+        List<String> truncated = texts.stream().filter(t -> model.tokenizer().isTruncated(t, context)).toList();
         return new Result(RetrievalMetrics.multiCaption(sim, counts), sim, keptIds, texts, counts, encoded.skipped(),
-                encoded.fromCache());
+                encoded.fromCache(), truncated);
     }
 
     private static List<List<String>> groupedCaptions(Captions captions) {

@@ -164,35 +164,60 @@ public final class VideoEncoder {
         return encode(List.of(clips)).get(0);
     }
 
+    /**
+     * Clips per model call. On 2 CPU cores larger batches are slower per clip (X-CLIP B/32, 8×224: 413 ms per clip
+     * alone, 384 in pairs, 407 in fours, 527 in eights; {@code vclip bench model --batch N}), so long videos' many
+     * windows go through in pairs.
+     */
+    static final int MAX_CLIPS_PER_CALL = 2;
+
     /** Clips of several videos (same frames and size) through the model's vision side. */
     List<Encoded> encode(List<ClipSampler.Clips> videos) {
         ClipSampler.Clips first = videos.get(0);
-        int totalClips = videos.stream().mapToInt(ClipSampler.Clips::clips).sum();
-        float[] pixels = new float[totalClips * first.frames() * 3 * first.size() * first.size()];
+        int clipFloats = first.frames() * 3 * first.size() * first.size();
+        float[] pixels = new float[videos.stream().mapToInt(ClipSampler.Clips::clips).sum() * clipFloats];
         int offset = 0;
         for (ClipSampler.Clips v : videos) {
             System.arraycopy(v.pixels(), 0, pixels, offset, v.pixels().length);
             offset += v.pixels().length;
         }
-        try (NDManager manager = Torch.newManager()) {
-            NDArray input = manager.create(pixels, new Shape(totalClips, first.frames(), 3, first.size(), first.size()));
-            try (VideoEncoding encoding = model.encodeVideos(input)) {
-                int dim = (int) encoding.features().getShape().get(1);
-                float[] features = encoding.features().toFloatArray();
-                float[] context = encoding.promptContext() == null ? null : encoding.promptContext().toFloatArray();
-                int tokens = context == null ? 0 : (int) encoding.promptContext().getShape().get(1);
-                List<Encoded> out = new ArrayList<>();
-                int clip = 0;
-                for (ClipSampler.Clips v : videos) {
-                    float[] f = Arrays.copyOfRange(features, clip * dim, (clip + v.clips()) * dim);
-                    float[] c = context == null ? null
-                            : Arrays.copyOfRange(context, clip * tokens * dim, (clip + v.clips()) * tokens * dim);
-                    out.add(new Encoded(v.clips(), dim, f, tokens, c));
-                    clip += v.clips();
+        int totalClips = pixels.length / clipFloats;
+        float[] features = null;
+        float[] context = null;
+        int dim = 0;
+        int tokens = 0;
+        for (int start = 0; start < totalClips; start += MAX_CLIPS_PER_CALL) {
+            int count = Math.min(MAX_CLIPS_PER_CALL, totalClips - start);
+            try (NDManager manager = Torch.newManager()) {
+                NDArray input = manager.create(Arrays.copyOfRange(pixels, start * clipFloats, (start + count) * clipFloats),
+                        new Shape(count, first.frames(), 3, first.size(), first.size()));
+                try (VideoEncoding encoding = model.encodeVideos(input)) {
+                    if (features == null) {
+                        dim = (int) encoding.features().getShape().get(1);
+                        features = new float[totalClips * dim];
+                        if (encoding.promptContext() != null) {
+                            tokens = (int) encoding.promptContext().getShape().get(1);
+                            context = new float[totalClips * tokens * dim];
+                        }
+                    }
+                    System.arraycopy(encoding.features().toFloatArray(), 0, features, start * dim, count * dim);
+                    if (context != null) {
+                        System.arraycopy(encoding.promptContext().toFloatArray(), 0, context, start * tokens * dim,
+                                count * tokens * dim);
+                    }
                 }
-                return out;
             }
         }
+        List<Encoded> out = new ArrayList<>();
+        int clip = 0;
+        for (ClipSampler.Clips v : videos) {
+            float[] f = Arrays.copyOfRange(features, clip * dim, (clip + v.clips()) * dim);
+            float[] c = context == null ? null
+                    : Arrays.copyOfRange(context, clip * tokens * dim, (clip + v.clips()) * tokens * dim);
+            out.add(new Encoded(v.clips(), dim, f, tokens, c));
+            clip += v.clips();
+        }
+        return out;
     }
 
     /** Stacks the clips of encoded videos into one {@link VideoEncoding} (rows: video after video, clip after clip). */

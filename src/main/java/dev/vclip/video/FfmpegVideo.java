@@ -143,6 +143,14 @@ import static org.bytedeco.ffmpeg.global.swscale.sws_scale;
  */
 public final class FfmpegVideo implements VideoSource {
 
+    static {
+        // FFmpeg prints its own complaints ("moov atom not found") to stderr; vclip's exceptions already name the file
+        // and the reason, so keep FFmpeg quiet unless VCLIP_DEBUG asks for everything.
+        if (System.getenv("VCLIP_DEBUG") == null) {
+            org.bytedeco.ffmpeg.global.avutil.av_log_set_level(org.bytedeco.ffmpeg.global.avutil.AV_LOG_FATAL);
+        }
+    }
+
     /** How {@link #read(int[])} reaches the requested frames. */
     public enum ReadStrategy {
         /** Seek or decode through, whichever the cost estimate says is cheaper (the default). */

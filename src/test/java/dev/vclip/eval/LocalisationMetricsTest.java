@@ -81,4 +81,25 @@ class LocalisationMetricsTest {
         assertThrows(IllegalArgumentException.class,
                 () -> LocalisationMetrics.averagePrecision(new int[] {0, 0}, new double[] {1, 2}));
     }
+
+    @org.junit.jupiter.api.Test
+    void curvesEndWhereTheirAreasSay() {
+        int[] y = {1, 0, 1, 1, 0, 0, 1, 0};
+        double[] scores = {0.9, 0.8, 0.8, 0.6, 0.5, 0.3, 0.2, 0.1};
+        double[][] roc = LocalisationMetrics.rocCurve(y, scores);
+        double area = 0;
+        for (int i = 1; i < roc[0].length; i++) {
+            area += (roc[0][i] - roc[0][i - 1]) * (roc[1][i] + roc[1][i - 1]) / 2;
+        }
+        org.junit.jupiter.api.Assertions.assertEquals(LocalisationMetrics.rocAuc(y, scores), area, 1e-12);
+        org.junit.jupiter.api.Assertions.assertEquals(1.0, roc[0][roc[0].length - 1]);
+        double[][] pr = LocalisationMetrics.precisionRecallCurve(y, scores);
+        double ap = 0;
+        double previous = 0;
+        for (int i = 0; i < pr[0].length; i++) {
+            ap += (pr[0][i] - previous) * pr[1][i];
+            previous = pr[0][i];
+        }
+        org.junit.jupiter.api.Assertions.assertEquals(LocalisationMetrics.averagePrecision(y, scores), ap, 1e-12);
+    }
 }
