@@ -101,7 +101,7 @@ final class LocalizeEvalCommand implements Callable<Integer> {
     private RunReport report(Localisation.EvalResult r, ParseReport parse) {
         RunReport report = RunReport.create("Temporal localisation", RunReport.commandLine("vclip", "localize-eval",
                 "--model", model.toString(), "--triplets", triplets.toString()));
-        report.summary("model", model.toString()).summary("AUROC", r.frames().macroAuroc())
+        report.summary("model", String.valueOf(model.toAbsolutePath().normalize().getFileName())).summary("AUROC", r.frames().macroAuroc())
                 .summary("AUPRC", r.frames().macroAveragePrecision());
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("macro_auroc", r.frames().macroAuroc());

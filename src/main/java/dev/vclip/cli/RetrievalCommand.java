@@ -69,7 +69,7 @@ final class RetrievalCommand implements Callable<Integer> {
 
             RunReport report = RunReport.create("Text-video retrieval", RunReport.commandLine("vclip", "retrieval",
                     "--model", model.toString(), "--captions", captions.toString()));
-            report.summary("model", model.toString())
+            report.summary("model", String.valueOf(model.toAbsolutePath().normalize().getFileName()))
                     .summary("t2v R@1", r.metrics().textToVideo().r1() / 100, "%")
                     .summary("v2t R@1", r.metrics().videoToText().r1() / 100, "%")
                     .summary("videos", r.videoIds().size()).summary("captions", r.captions().size())

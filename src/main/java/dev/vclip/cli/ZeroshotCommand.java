@@ -122,7 +122,7 @@ final class ZeroshotCommand implements Callable<Integer> {
     private RunReport report(ZeroShot.Result r, LabelTable labels, ParseReport parse) {
         RunReport report = RunReport.create("Zero-shot recognition", RunReport.commandLine("vclip", "zeroshot",
                 "--model", model.toString(), "--list", list.toString(), "--labels", labels.source(), "--views", views));
-        report.summary("model", model.toString())
+        report.summary("model", String.valueOf(model.toAbsolutePath().normalize().getFileName()))
                 .summary("top-1", r.metrics().top1() / 100, "%")
                 .summary("top-5", r.metrics().top5() / 100, "%")
                 .summary("videos", r.videos().size())
