@@ -16,7 +16,7 @@ import java.nio.file.Path;
         description = "Video-language models of the CLIP family (CLIP, X-CLIP), native on the JVM.",
         subcommands = {InfoCommand.class, VerifyCommand.class, TokenizeCommand.class, PreprocessCommand.class,
                 ConvertCommand.class, MetricsCommand.class, SynthCommand.class, ZeroshotCommand.class, ClassifyCommand.class,
-                RetrievalCommand.class, LocalizeCommand.class, LocalizeEvalCommand.class, FramesCommand.class,
+                RetrievalCommand.class, LocalizeCommand.class, LocalizeEvalCommand.class, FramesCommand.class, DemoCommand.class,
                 BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
@@ -51,9 +51,18 @@ public final class Main implements Runnable {
         return cli.execute(args);
     }
 
-    /** The folder of the bundled default model (set by the ./vclip launcher; the working directory otherwise). */
+    /** The folder of the bundled random-weight model with its reference outputs (./vclip info's default). */
     static Path bundledModel() {
-        String home = System.getProperty("vclip.home", ".");
-        return Path.of(home, "models", "xclip-tiny-random");
+        return home().resolve("models").resolve("xclip-tiny-random");
+    }
+
+    /** The folder of the bundled model vclip trained on its synthetic videos (./vclip demo's default). */
+    static Path bundledTrainedModel() {
+        return home().resolve("models").resolve("xclip-synth");
+    }
+
+    /** Where the project is (set by the ./vclip launcher; the working directory otherwise). */
+    private static Path home() {
+        return Path.of(System.getProperty("vclip.home", "."));
     }
 }
