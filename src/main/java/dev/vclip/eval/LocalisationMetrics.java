@@ -197,12 +197,9 @@ public final class LocalisationMetrics {
      */
     public static double rocAuc(int[] yTrue, double[] scores) {
         List<int[]> groups = groupsByDescendingScore(yTrue, scores);
-        long positives = 0;
-        long negatives = 0;
-        for (int[] group : groups) {
-            positives += group[0];
-            negatives += group[1];
-        }
+        long[] totals = totals(groups);
+        long positives = totals[0];
+        long negatives = totals[1];
         requireBothClasses(positives, negatives);
         // Pairs (positive, negative) ordered correctly, in halves so that everything stays an exact integer.
         double halfPairs = 0;
@@ -223,10 +220,7 @@ public final class LocalisationMetrics {
      */
     public static double averagePrecision(int[] yTrue, double[] scores) {
         List<int[]> groups = groupsByDescendingScore(yTrue, scores);
-        long positives = 0;
-        for (int[] group : groups) {
-            positives += group[0];
-        }
+        long positives = totals(groups)[0];
         if (positives == 0) {
             throw new IllegalArgumentException("average precision needs at least one positive frame");
         }
@@ -252,12 +246,9 @@ public final class LocalisationMetrics {
      */
     public static double[][] rocCurve(int[] yTrue, double[] scores) {
         List<int[]> groups = groupsByDescendingScore(yTrue, scores);
-        long positives = 0;
-        long negatives = 0;
-        for (int[] group : groups) {
-            positives += group[0];
-            negatives += group[1];
-        }
+        long[] totals = totals(groups);
+        long positives = totals[0];
+        long negatives = totals[1];
         requireBothClasses(positives, negatives);
         double[] fpr = new double[groups.size() + 1];
         double[] tpr = new double[groups.size() + 1];
@@ -278,10 +269,7 @@ public final class LocalisationMetrics {
      */
     public static double[][] precisionRecallCurve(int[] yTrue, double[] scores) {
         List<int[]> groups = groupsByDescendingScore(yTrue, scores);
-        long positives = 0;
-        for (int[] group : groups) {
-            positives += group[0];
-        }
+        long positives = totals(groups)[0];
         if (positives == 0) {
             throw new IllegalArgumentException("a precision-recall curve needs at least one positive frame");
         }
@@ -296,6 +284,16 @@ public final class LocalisationMetrics {
             precision[g] = (double) tp / predicted;
         }
         return new double[][]{recall, precision};
+    }
+
+    /** {positives, negatives} over all groups. */
+    private static long[] totals(List<int[]> groups) {
+        long[] totals = new long[2];
+        for (int[] group : groups) {
+            totals[0] += group[0];
+            totals[1] += group[1];
+        }
+        return totals;
     }
 
     /**
