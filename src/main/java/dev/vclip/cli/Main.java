@@ -16,7 +16,8 @@ import java.nio.file.Path;
         description = "Video-language models of the CLIP family (CLIP, X-CLIP), native on the JVM.",
         subcommands = {InfoCommand.class, VerifyCommand.class, TokenizeCommand.class, PreprocessCommand.class,
                 ConvertCommand.class, MetricsCommand.class, SynthCommand.class, ZeroshotCommand.class, ClassifyCommand.class,
-                RetrievalCommand.class, LocalizeCommand.class, LocalizeEvalCommand.class, FramesCommand.class, DemoCommand.class,
+                RetrievalCommand.class, LocalizeCommand.class, LocalizeEvalCommand.class, FramesCommand.class, DemoCommand.class, TrainCommand.class,
+                LinearProbeCommand.class, EvalCommand.class,
                 BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 

@@ -113,13 +113,22 @@ public final class Clip extends ClipFamilyModel {
         NDArray tokens = ids.getNDArrayInternal()
                 .embedding(ids, text.at("embeddings.token_embedding").weight(), ai.djl.ndarray.types.SparseFormat.DENSE).singletonOrThrow();
         NDArray positions = text.at("embeddings.position_embedding").weight().get("0:" + length);
+        NDArray context = promptOrNull(text.at("embeddings"));
+        if (context != null) {
+            tokens = replaceAfterBos(tokens, context); // ViFi-CLIP: [SOS] + ctx + "class name." (+ EOT, padding)
+        }
         NDArray x = tokens.add(positions);
 
         NDArray mask = causalMask(x.getManager(), length);
         if (attentionMask != null) {
             mask = mask.add(paddingMask(attentionMask));
         }
+        mask = mask.toType(x.getDataType(), false); // fp16 working weights: the mask must match (finfo.min -> -inf)
         for (int i = 0; i < t.numHiddenLayers(); i++) {
+            NDArray deep = i > 0 ? promptOrNull(text.at("encoder.layers", i)) : null;
+            if (deep != null) {
+                x = replaceAfterBos(x, deep); // deep prompts replace the previous layer's context outputs
+            }
             x = Layers.encoderLayer(x, text.at("encoder.layers", i), t.numAttentionHeads(), t.hiddenAct(),
                     t.layerNormEps(), mask);
         }
@@ -192,10 +201,18 @@ public final class Clip extends ClipFamilyModel {
     static NDArray[] visionTransformer(Scope root, VisionConfig v, NDArray pixels, Trace trace) {
         Scope vision = root.at("vision_model");
         NDArray x = visionEmbeddings(root, v, pixels);
+        NDArray prompts = promptOrNull(vision.at("embeddings"));
+        if (prompts != null) {
+            x = withVisualPrompts(x, prompts, true); // ViFi-CLIP VPT: appended after the position embeddings
+        }
         trace.record("vision_embeddings", x);
         x = Layers.layerNorm(x, vision.at("pre_layrnorm"), v.layerNormEps());
         trace.record("vision_encoder_input", x);
         for (int i = 0; i < v.numHiddenLayers(); i++) {
+            NDArray deep = i > 0 ? promptOrNull(vision.at("encoder.layers", i)) : null;
+            if (deep != null) {
+                x = withVisualPrompts(x, deep, false); // replace the previous layer's prompt outputs
+            }
             x = Layers.encoderLayer(x, vision.at("encoder.layers", i), v.numAttentionHeads(), v.hiddenAct(),
                     v.layerNormEps(), null);
             if (i == 0) {
@@ -206,6 +223,39 @@ public final class Clip extends ClipFamilyModel {
         NDArray pooled = Layers.layerNorm(x.get(":, 0, :"), vision.at("post_layernorm"), v.layerNormEps());
         trace.record("vision_pooler_output", pooled);
         return new NDArray[]{pooled, x};
+    }
+
+    // ================================================================================================ VL prompts
+
+    /**
+     * Leaf name of ViFi-CLIP's learned VL prompt tokens (muzairkhattak/ViFi-CLIP {@code trainers/vificlip.py
+     * VLPromptLearner}, {@code clip/model.py ResidualAttentionBlock_ViFi_CLIP} and {@code VisionTransformer}): the
+     * model uses them when its weights carry {@code text_model.embeddings.prompt_ctx} [n, Ht] (context after BOS),
+     * {@code text_model.encoder.layers.<i>.prompt_ctx} (deep text prompts, i >= 1),
+     * {@code vision_model.embeddings.prompt_ctx} [m, Hv] (tokens appended to the patch sequence) and
+     * {@code vision_model.encoder.layers.<i>.prompt_ctx} (deep visual prompts, i >= 1). Without them nothing changes.
+     */
+    public static final String PROMPT_CTX = "prompt_ctx";
+
+    private static NDArray promptOrNull(Scope s) {
+        return s.weights().contains(s.key(PROMPT_CTX)) ? s.get(PROMPT_CTX) : null;
+    }
+
+    /** x [T, L, H] with positions 1..n (right after BOS) replaced by the context [n, H]. */
+    static NDArray replaceAfterBos(NDArray x, NDArray context) {
+        long rows = x.getShape().get(0);
+        long n = context.getShape().get(0);
+        NDArray c = context.expandDims(0).broadcast(new Shape(rows, n, context.getShape().get(1)));
+        return Layers.concat(1, x.get(":, 0:1, :"), c, x.get(":, " + (1 + n) + ":, :"));
+    }
+
+    /** x [N, L, H] with the prompts [m, H] appended ({@code append}) or replacing its last m tokens. */
+    static NDArray withVisualPrompts(NDArray x, NDArray prompts, boolean append) {
+        long rows = x.getShape().get(0);
+        long m = prompts.getShape().get(0);
+        NDArray p = prompts.expandDims(0).broadcast(new Shape(rows, m, prompts.getShape().get(1)));
+        NDArray kept = append ? x : x.get(":, 0:" + (x.getShape().get(1) - m) + ", :");
+        return Layers.concat(1, kept, p);
     }
 
     // ================================================================================================ features

@@ -38,6 +38,13 @@ abstract sealed class ClipFamilyModel implements VideoTextModel permits Clip, XC
     /** Tokenizes texts with the model's tokenizer (HF framing, the model's context length) and returns [T, P]. */
     @Override
     public NDArray textFeatures(List<String> texts, NDManager manager) {
+        String key = "text_model.embeddings." + Clip.PROMPT_CTX;
+        if (weights.contains(key)) {
+            // ViFi-CLIP VL prompting tokenizes "X X ... X class name." and the text tower replaces the n placeholder
+            // embeddings after BOS with the learned context (Clip.textTransformer)
+            String placeholders = "X ".repeat((int) weights.get(key).getShape().get(0));
+            texts = texts.stream().map(t -> placeholders + t).toList();
+        }
         NDArray[] batch = TextBatch.encode(tokenizer, texts, config.text().maxPositionEmbeddings(),
                 config.text().vocabSize(), manager);
         return textFeatures(batch[0], batch[1]);

@@ -39,16 +39,27 @@ final class Layers {
     static NDArray activation(NDArray x, String name) {
         return switch (name) {
             // quick_gelu(x) = x·σ(1.702x), the approximation OpenAI CLIP was trained with
-            case "quick_gelu" -> x.mul(Activation.sigmoid(x.mul(1.702f)));
+            case "quick_gelu" -> x.mul(Activation.sigmoid(x.mul(scalar(x, 1.702f))));
             case "gelu" -> Activation.gelu(x);
             case "gelu_new", "gelu_pytorch_tanh" -> {
                 // 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³)))
-                NDArray inner = x.add(x.pow(3).mul(0.044715f)).mul((float) Math.sqrt(2 / Math.PI));
-                yield x.mul(0.5f).mul(Activation.tanh(inner).add(1f));
+                NDArray inner = x.add(x.pow(scalar(x, 3f)).mul(scalar(x, 0.044715f)))
+                        .mul(scalar(x, (float) Math.sqrt(2 / Math.PI)));
+                yield x.mul(scalar(x, 0.5f)).mul(Activation.tanh(inner).add(scalar(x, 1f)));
             }
             case "relu" -> Activation.relu(x);
             default -> throw new IllegalArgumentException("unknown activation '" + name + "'");
         };
+    }
+
+    /**
+     * A scalar operand owned by libtorch ({@code torch::full}), for the scalars of differentiable ops. DJL 0.36's
+     * {@code x.mul(Number)} wraps the number in a Java direct buffer ({@code from_blob}) and closes that array right
+     * after the op, but autograd keeps the scalar for backward (d(x·s)/dx = s): a garbage collection in between frees
+     * memory that backward then reads, and gradients come out as garbage or NaN. Same value, same results.
+     */
+    static NDArray scalar(NDArray like, float value) {
+        return like.getManager().full(new Shape(), value, like.getDataType());
     }
 
     /** x / ‖x‖₂ over the last axis, without epsilon (as HF's {@code x / x.norm(dim=-1, keepdim=True)}). */
@@ -65,7 +76,7 @@ final class Layers {
         long batch = q.getShape().get(0);
         long width = q.getShape().get(2);
         long headDim = width / heads;
-        NDArray qh = splitHeads(q.mul((float) Math.pow(headDim, -0.5)), heads);
+        NDArray qh = splitHeads(q.mul(scalar(q, (float) Math.pow(headDim, -0.5))), heads);
         NDArray kh = splitHeads(k, heads);
         NDArray vh = splitHeads(v, heads);
         NDArray scores = qh.matMul(kh.transpose(0, 1, 3, 2));

@@ -266,7 +266,8 @@ public record ModelConfig(String modelType, int projectionDim, double logitScale
         }
     }
 
-    static int editDistance(String a, String b) {
+    /** Levenshtein distance (for "did you mean" suggestions). */
+    public static int editDistance(String a, String b) {
         int[] prev = new int[b.length() + 1];
         int[] cur = new int[b.length() + 1];
         for (int j = 0; j <= b.length(); j++) {

@@ -51,7 +51,17 @@ public final class ModelFolder {
         ClipTokenizer tokenizer = ClipTokenizer.forModelDir(dir);
         List<TensorFile> files = openWeights(dir);
         try {
-            ModelWeights weights = ModelWeights.load(files, parameterShapes(config), null, warnings);
+            Map<String, long[]> expected = new java.util.LinkedHashMap<>(parameterShapes(config));
+            if (!config.isXClip()) {
+                for (TensorFile f : files) {
+                    for (String name : f.names()) {
+                        if (name.endsWith("." + Clip.PROMPT_CTX)) {
+                            expected.putIfAbsent(name, f.get(name).shape()); // ViFi-CLIP VL prompts, when trained
+                        }
+                    }
+                }
+            }
+            ModelWeights weights = ModelWeights.load(files, expected, null, warnings);
             return create(config, weights, tokenizer);
         } finally {
             files.forEach(TensorFile::close);

@@ -220,6 +220,26 @@ public final class ModelWeights implements AutoCloseable {
         return new ModelWeights(copyManager, copies, source + " (trainable copy)", "trainable:" + System.identityHashCode(copies));
     }
 
+    /**
+     * Copies of every array converted to {@code type} (FLOAT16 working weights for mixed-precision training on a
+     * GPU), in a new manager under {@code parent}. BFLOAT16 is refused: DJL 0.36 aborts the JVM on any BF16 array.
+     */
+    public ModelWeights castCopy(ai.djl.ndarray.types.DataType type, NDManager parent) {
+        if (type == ai.djl.ndarray.types.DataType.BFLOAT16) {
+            throw new IllegalArgumentException("BFLOAT16 arrays abort the JVM in DJL 0.36; use FLOAT16");
+        }
+        NDManager castManager = Torch.subManager(parent);
+        Map<String, NDArray> copies = new LinkedHashMap<>();
+        arrays.forEach((name, a) -> {
+            NDArray copy = a.toType(type, true);
+            copy.attach(castManager);
+            copy.setName(name);
+            copies.put(name, copy);
+        });
+        return new ModelWeights(castManager, copies, source + " (" + type + " copy)",
+                "cast:" + System.identityHashCode(copies));
+    }
+
     /** The weights as stored F32 tensors, e.g. to save them as safetensors. */
     public List<StoredTensor> toStoredTensors() {
         List<StoredTensor> out = new ArrayList<>();

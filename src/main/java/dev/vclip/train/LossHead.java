@@ -1,0 +1,114 @@
+package dev.vclip.train;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import dev.vclip.model.VideoEncoding;
+import dev.vclip.model.VideoTextModel;
+
+import java.util.List;
+
+/**
+ * What a training step minimises for one micro-batch, computed with the model's own inference functions
+ * ({@link VideoTextModel#encodeVideos}, {@link VideoTextModel#textFeatures}, {@link VideoTextModel#logits}): the
+ * same code path as zero-shot scoring, with gradients.
+ */
+public interface LossHead {
+
+    /** The mean loss of the micro-batch, a scalar in {@code manager}. */
+    NDArray loss(VideoTextModel model, MicroBatch batch, NDManager manager);
+
+    /** Called after every optimiser update (parameters changed). */
+    default void afterUpdate() {
+    }
+
+    /**
+     * The element type the model computes in: FLOAT32, or FLOAT16 for mixed-precision working weights. Inputs are
+     * cast to it and logits back to FLOAT32 before the loss (log-softmax in fp32, as autocast does).
+     */
+    static DataType computeType(VideoTextModel model) {
+        return model.weights().get("logit_scale").getDataType();
+    }
+
+    /**
+     * {@code x} as FLOAT32, differentiably. DJL 0.36's {@code toType} is not recorded by autograd (a loss behind it
+     * "does not require grad"), so a half-precision array is promoted by adding FLOAT32 zeros instead: torch's type
+     * promotion makes the sum FLOAT32 and its backward casts the gradient back.
+     */
+    static NDArray toFloat32(NDArray x) {
+        if (x.getDataType() == DataType.FLOAT32) {
+            return x;
+        }
+        return x.add(x.getManager().zeros(x.getShape(), DataType.FLOAT32));
+    }
+
+    /**
+     * Recognition as X-CLIP trains it ({@code main.py train_one_epoch}): logits of every clip against the texts of
+     * all classes, cross-entropy with soft targets ({@link Losses#softTargetCrossEntropy}; mixup, cutmix and label
+     * smoothing live in the targets). When the text tower is frozen the class text features are computed once and
+     * reused (X-CLIP's {@code cache_text} with {@code use_cache = FIX_TEXT}); when any text parameter trains they are
+     * recomputed in every micro-batch, inside the gradient tape.
+     */
+    final class Recognition implements LossHead {
+        private final List<String> classTexts;
+        private final boolean textTrains;
+        private float[] cached;
+        private int dim;
+
+        public Recognition(List<String> classTexts, boolean textTrains) {
+            this.classTexts = List.copyOf(classTexts);
+            this.textTrains = textTrains;
+        }
+
+        @Override
+        public NDArray loss(VideoTextModel model, MicroBatch batch, NDManager manager) {
+            DataType type = LossHead.computeType(model);
+            NDArray pixels = manager.create(batch.pixels(),
+                    new Shape(batch.videos(), batch.frames(), 3, batch.size(), batch.size())).toType(type, false);
+            VideoEncoding encoding = model.encodeVideos(pixels);
+            NDArray text = classFeatures(model, manager).toType(type, false);
+            NDArray logits = LossHead.toFloat32(model.logits(encoding, text));
+            float[] flat = new float[batch.videos() * classTexts.size()];
+            for (int i = 0; i < batch.videos(); i++) {
+                System.arraycopy(batch.targets()[i], 0, flat, i * classTexts.size(), classTexts.size());
+            }
+            NDArray targets = manager.create(flat, new Shape(batch.videos(), classTexts.size()));
+            return Losses.softTargetCrossEntropy(logits, targets);
+        }
+
+        private NDArray classFeatures(VideoTextModel model, NDManager manager) {
+            if (textTrains) {
+                return model.textFeatures(classTexts, manager);
+            }
+            if (cached == null) {
+                NDArray features = model.textFeatures(classTexts, manager);
+                dim = (int) features.getShape().get(1);
+                cached = features.toType(DataType.FLOAT32, false).toFloatArray();
+            }
+            return manager.create(cached, new Shape(classTexts.size(), dim));
+        }
+
+        public List<String> classTexts() {
+            return classTexts;
+        }
+    }
+
+    /**
+     * Video–text contrastive learning for retrieval: a batch of (clip, text) pairs, logits of every clip against
+     * every text of the batch ({@link VideoTextModel#logits}: X-CLIP conditions each text on each video), and the
+     * symmetric InfoNCE loss ({@link Losses#symmetricInfoNce}). Gradient accumulation splits the batch's negatives
+     * (each micro-batch is its own contrastive problem), as with the original CLIP training code.
+     */
+    final class Contrastive implements LossHead {
+        @Override
+        public NDArray loss(VideoTextModel model, MicroBatch batch, NDManager manager) {
+            DataType type = LossHead.computeType(model);
+            NDArray pixels = manager.create(batch.pixels(),
+                    new Shape(batch.videos(), batch.frames(), 3, batch.size(), batch.size())).toType(type, false);
+            VideoEncoding encoding = model.encodeVideos(pixels);
+            NDArray text = model.textFeatures(batch.texts(), manager);
+            return Losses.symmetricInfoNce(LossHead.toFloat32(model.logits(encoding, text)));
+        }
+    }
+}

@@ -1,0 +1,131 @@
+package dev.vclip.train;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The train, eval and linear-probe commands end to end through picocli (the command classes are package-private
+ * in dev.vclip.cli, as every vclip command; picocli instantiates them reflectively, as Main does once registered).
+ */
+class CommandsTest {
+
+    @TempDir
+    Path dir;
+
+    private record Outcome(int exit, String out, String err) {
+    }
+
+    private static Outcome run(String command, String... args) throws Exception {
+        Class<?> type = Class.forName("dev.vclip.cli." + command);
+        CommandLine cli = new CommandLine(type);
+        StringWriter err = new StringWriter();
+        cli.setErr(new PrintWriter(err));
+        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            commandLine.getErr().println("error: " + e.getMessage());
+            return 1;
+        });
+        PrintStream previous = System.out;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+        try {
+            int exit = cli.execute(args);
+            return new Outcome(exit, out.toString(StandardCharsets.UTF_8), err.toString());
+        } finally {
+            System.setOut(previous);
+        }
+    }
+
+    private Path writeConfig() throws Exception {
+        Path d = TrainFixtures.dataset();
+        String yaml = String.join("\n",
+                "DATA:",
+                "    ROOT: '" + d.resolve("videos") + "'",
+                "    TRAIN_FILE: '" + d.resolve("train.txt") + "'",
+                "    VAL_FILE: '" + d.resolve("val.txt") + "'",
+                "    LABEL_LIST: '" + d.resolve("labels.csv") + "'",
+                "    NUM_FRAMES: 4",
+                "    INPUT_SIZE: 32",
+                "MODEL:",
+                "    ARCH: tiny",
+                "TRAIN:",
+                "    EPOCHS: 1",
+                "    WARMUP_EPOCHS: 0",
+                "    BATCH_SIZE: 4",
+                "    LR: 1.e-3",
+                "LINEAR_PROBE:",
+                "    EPOCHS: 20",
+                "");
+        Path file = dir.resolve("tiny.yaml");
+        Files.writeString(file, yaml);
+        return file;
+    }
+
+    @Test
+    void trainThenEvalThenLinearProbe() throws Exception {
+        Path config = writeConfig();
+        Path out = dir.resolve("run");
+        Outcome train = run("TrainCommand", "-cfg", config.toString(), "--output", out.toString(),
+                "--opts", "TRAIN.OPT_LEVEL", "O1", "PRINT_FREQ", "1");
+        assertEquals(0, train.exit(), train.out() + train.err());
+        assertTrue(train.out().contains("training in fp32"), train.out()); // O1 on a CPU says it falls back
+        assertTrue(train.out().contains("step 4"), train.out());
+        assertTrue(Files.isRegularFile(out.resolve("model/model.safetensors")));
+        assertTrue(Files.isRegularFile(out.resolve("report.html")));
+        assertEquals(5, TrainLog.read(out.resolve("log.jsonl")).size()); // 4 steps + 1 validation
+
+        Outcome eval = run("EvalCommand", "-cfg", config.toString(), "--model", out.resolve("model").toString(),
+                "--no-cache", "--opts", "TEST.NUM_CLIP", "2", "TEST.NUM_CROP", "3");
+        assertEquals(0, eval.exit(), eval.out() + eval.err());
+        assertTrue(eval.out().contains("2 clips x 3 crops") && eval.out().contains("top-1"), eval.out());
+
+        Outcome probe = run("LinearProbeCommand", "-cfg", config.toString(), "--model", out.resolve("model").toString(),
+                "--output", dir.resolve("probe").toString(), "--cache", dir.resolve("cache").toString());
+        assertEquals(0, probe.exit(), probe.out() + probe.err());
+        assertTrue(Files.isRegularFile(dir.resolve("probe/linear_probe.safetensors")));
+        Outcome again = run("LinearProbeCommand", "-cfg", config.toString(), "--model", out.resolve("model").toString(),
+                "--cache", dir.resolve("cache").toString());
+        assertEquals(0, again.exit(), again.out() + again.err());
+        assertTrue(again.out().contains(probe.out().lines().filter(l -> l.startsWith("validate")).findFirst().orElseThrow()),
+                "a cached second probe gives the same result:\n" + again.out());
+    }
+
+    @Test
+    void contrastiveTrainingOnCaptions() throws Exception {
+        Path config = writeConfig();
+        Path out = dir.resolve("retrieval");
+        Outcome train = run("TrainCommand", "-cfg", config.toString(), "--output", out.toString(), "--opts",
+                "TRAIN.LOSS", "contrastive", "DATA.CAPTIONS",
+                TrainFixtures.dataset().resolve("retrieval/captions.csv").toString(), "MODEL.FIX_TEXT", "false");
+        assertEquals(0, train.exit(), train.out() + train.err());
+        List<com.fasterxml.jackson.databind.JsonNode> log = TrainLog.read(out.resolve("log.jsonl"));
+        assertEquals(4, log.stream().filter(n -> n.path("type").asText().equals("train")).count());
+        assertTrue(log.stream().allMatch(n -> !n.has("loss") || Double.isFinite(n.path("loss").asDouble())));
+    }
+
+    @Test
+    void configErrorsExitWithTheKeyNamed() throws Exception {
+        Path config = writeConfig();
+        Outcome bad = run("TrainCommand", "-cfg", config.toString(), "--output", dir.resolve("x").toString(),
+                "--opts", "TRAIN.BATCHSIZE", "4");
+        assertEquals(1, bad.exit());
+        assertTrue(bad.err().contains("--opts: unknown key 'TRAIN.BATCHSIZE' (did you mean 'TRAIN.BATCH_SIZE'?)"),
+                bad.err());
+        Outcome range = run("TrainCommand", "-cfg", config.toString(), "--output", dir.resolve("y").toString(),
+                "--opts", "AUG.GRAY_SCALE", "2");
+        assertEquals(1, range.exit());
+        assertTrue(range.err().contains("'AUG.GRAY_SCALE' must be a probability in [0, 1], got 2.0"), range.err());
+    }
+}
