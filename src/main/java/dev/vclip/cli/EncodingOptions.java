@@ -22,11 +22,8 @@ final class EncodingOptions {
             + "8 for CLIP)")
     Integer frames;
 
-    @Option(names = "--cache", paramLabel = "DIR", description = "feature cache folder (default: ~/.cache/vclip/features)")
-    Path cache;
-
-    @Option(names = "--no-cache", description = "compute every feature, read and write no cache")
-    boolean noCache;
+    @picocli.CommandLine.Mixin
+    CacheOptions caching = new CacheOptions();
 
     @Option(names = "--workers", description = "decoding threads (default: ${DEFAULT-VALUE})")
     int workers = 2;
@@ -47,11 +44,8 @@ final class EncodingOptions {
     }
 
     FeatureStore openStore(VideoTextModel model) {
-        if (noCache) {
-            return null;
-        }
-        Path dir = cache != null ? cache : Path.of(System.getProperty("user.home"), ".cache", "vclip", "features");
-        return FeatureStore.open(dir, Scoring.modelKey(model));
+        Path dir = caching.dir();
+        return dir == null ? null : FeatureStore.open(dir, Scoring.modelKey(model));
     }
 
     VideoEncoder encoder(VideoTextModel model, Sampling sampling, int crops, FeatureStore store) {

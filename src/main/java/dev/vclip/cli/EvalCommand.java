@@ -30,17 +30,13 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--output", paramLabel = "DIR", description = "write eval.html and eval.json here")
     Path output;
 
-    @Option(names = "--cache", paramLabel = "DIR", description = "feature cache folder (default: ~/.cache/vclip/features)")
-    Path cache;
-
-    @Option(names = "--no-cache", description = "compute every feature, read and write no cache")
-    boolean noCache;
+    @picocli.CommandLine.Mixin
+    CacheOptions caching = new CacheOptions();
 
     @Override
     public Integer call() {
         TrainConfig cfg = TrainConfig.load(config, opts);
-        Path store = noCache ? null : cache != null ? cache
-                : Path.of(System.getProperty("user.home"), ".cache", "vclip", "features");
+        Path store = caching.dir();
         List<String> args = new ArrayList<>(List.of("eval", "-cfg", config.toString(), "--model", model.toString()));
         if (!opts.isEmpty()) {
             args.add("--opts");

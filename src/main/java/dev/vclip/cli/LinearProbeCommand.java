@@ -30,11 +30,8 @@ final class LinearProbeCommand implements Callable<Integer> {
     @Option(names = "--opts", arity = "1..*", paramLabel = "KEY VALUE", description = "config overrides, KEY VALUE ...")
     List<String> opts = new ArrayList<>();
 
-    @Option(names = "--cache", paramLabel = "DIR", description = "feature cache folder (default: ~/.cache/vclip/features)")
-    Path cache;
-
-    @Option(names = "--no-cache", description = "compute every feature, read and write no cache")
-    boolean noCache;
+    @picocli.CommandLine.Mixin
+    CacheOptions caching = new CacheOptions();
 
     @Override
     public Integer call() {
@@ -44,8 +41,7 @@ final class LinearProbeCommand implements Callable<Integer> {
         }
         TrainConfig cfg = TrainConfig.load(config, all);
         Path out = cfg.string("OUTPUT").isEmpty() ? null : Path.of(cfg.string("OUTPUT"));
-        Path store = noCache ? null : cache != null ? cache
-                : Path.of(System.getProperty("user.home"), ".cache", "vclip", "features");
+        Path store = caching.dir();
         List<String> args = new ArrayList<>(List.of("linear-probe", "-cfg", config.toString()));
         if (model != null) {
             args.addAll(List.of("--model", model.toString()));
