@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vclip.model.ModelConfig;
 import dev.vclip.model.ModelFolder;
+import dev.vclip.train.Checkpoints;
 import dev.vclip.weights.AtomicFiles;
+import dev.vclip.weights.DType;
 import dev.vclip.weights.KeyMapping;
 import dev.vclip.weights.KeyMapping.InferredDims;
 import dev.vclip.weights.MappedCheckpoint;
@@ -34,8 +36,13 @@ import java.util.stream.Stream;
         "Example: vclip convert --checkpoint k400_32_8.pth --out xclip-base-patch32-k400/"})
 final class ConvertCommand implements Callable<Integer> {
 
-    @Option(names = "--checkpoint", required = true, paramLabel = "FILE", description = "torch.save file (.pth, .bin, .pt)")
+    @Option(names = "--checkpoint", required = true, paramLabel = "FILE|DIR", description = "torch.save file (.pth, "
+            + ".bin, .pt), or a Hugging Face model folder (to change its --dtype)")
     Path checkpoint;
+
+    @Option(names = "--dtype", paramLabel = "TYPE", description = "element type of the written weights: float32, "
+            + "float16 or bfloat16 (half the size; vclip computes in float32 whatever it loads) (default: as stored)")
+    String dtype;
 
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "folder to write")
     Path out;
@@ -58,6 +65,11 @@ final class ConvertCommand implements Callable<Integer> {
                     throw new IllegalArgumentException(out + ": folder is not empty (use --force to write into it)");
                 }
             }
+        }
+        DType target = targetType();
+        if (Files.isDirectory(checkpoint)) {
+            copyFolder(target);
+            return 0;
         }
         try (MappedCheckpoint source = MappedCheckpoint.open(checkpoint)) {
             KeyMapping.Mapped mapping = source.mapping();
@@ -82,7 +94,7 @@ final class ConvertCommand implements Callable<Integer> {
                     System.out.println("checked    " + shapes.size() + " parameters against the " + modelConfig.modelType()
                             + " config");
                 }
-                write(files, shapes, mapping, modelConfig);
+                write(files, shapes, mapping, modelConfig, target);
             } finally {
                 files.subList(1, files.size()).forEach(TensorFile::close);
             }
@@ -90,12 +102,67 @@ final class ConvertCommand implements Callable<Integer> {
         return 0;
     }
 
+    private DType targetType() {
+        if (dtype == null) {
+            return null;
+        }
+        return switch (dtype.toLowerCase(java.util.Locale.ROOT)) {
+            case "float32", "fp32", "f32" -> DType.F32;
+            case "float16", "fp16", "f16", "half" -> DType.F16;
+            case "bfloat16", "bf16" -> DType.BF16;
+            default -> throw new IllegalArgumentException("--dtype must be float32, float16 or bfloat16, not '" + dtype + "'");
+        };
+    }
+
+    private static StoredTensor cast(StoredTensor t, DType target) {
+        return target == null || !t.dtype().isFloating() ? t : t.castTo(target);
+    }
+
+    /** An HF model folder rewritten (its config, weights in {@code target}, tokenizer and processor files). */
+    private void copyFolder(DType target) throws IOException {
+        ModelConfig modelConfig = ModelConfig.read(config != null ? config : checkpoint.resolve("config.json"));
+        Map<String, long[]> shapes = ModelFolder.parameterShapes(modelConfig);
+        List<TensorFile> files = ModelFolder.openWeights(checkpoint);
+        try {
+            try (ModelWeights ignored = ModelWeights.load(files, shapes, null, null)) {
+                System.out.println("checked    " + shapes.size() + " parameters against the " + modelConfig.modelType()
+                        + " config");
+            }
+            Files.createDirectories(out);
+            List<StoredTensor> weights = new ArrayList<>();
+            for (String name : shapes.keySet()) {
+                weights.add(cast(find(files, name), target));
+            }
+            Map<String, String> metadata = new LinkedHashMap<>();
+            metadata.put("format", "pt");
+            metadata.put("converted_by", "vclip convert");
+            SafeTensors.write(out.resolve("model.safetensors"), weights, metadata);
+        } finally {
+            files.forEach(TensorFile::close);
+        }
+        ObjectMapper json = new ObjectMapper();
+        AtomicFiles.write(out.resolve("config.json"),
+                json.writerWithDefaultPrettyPrinter().writeValueAsBytes(modelConfig.toJson()));
+        List<String> copied = new ArrayList<>();
+        for (String name : Stream.concat(Checkpoints.TOKENIZER_FILES.stream(),
+                Stream.of("preprocessor_config.json")).toList()) {
+            Path src = checkpoint.resolve(name);
+            if (Files.isRegularFile(src) && !src.toAbsolutePath().equals(out.resolve(name).toAbsolutePath())) {
+                AtomicFiles.write(out.resolve(name), Files.readAllBytes(src));
+                copied.add(name);
+            }
+        }
+        System.out.println("wrote      " + out.resolve("model.safetensors") + " (" + shapes.size() + " tensors"
+                + (target == null ? "" : ", " + target) + "), config.json"
+                + (copied.isEmpty() ? "" : ", " + String.join(", ", copied)));
+    }
+
     private void write(List<TensorFile> files, Map<String, long[]> shapes, KeyMapping.Mapped mapping,
-                       ModelConfig modelConfig) throws IOException {
+                       ModelConfig modelConfig, DType target) throws IOException {
         Files.createDirectories(out);
         List<StoredTensor> weights = new ArrayList<>();
         for (String name : shapes.keySet()) {
-            weights.add(find(files, name));
+            weights.add(cast(find(files, name), target));
         }
         Map<String, String> metadata = new LinkedHashMap<>();
         metadata.put("format", "pt");

@@ -1,7 +1,5 @@
 package dev.vclip.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vclip.data.Captions;
 import dev.vclip.data.LabelTable;
 import dev.vclip.data.ParseReport;
@@ -10,6 +8,7 @@ import dev.vclip.data.VideoEntry;
 import dev.vclip.data.VideoList;
 import dev.vclip.data.synth.SynthConfig;
 import dev.vclip.data.synth.SyntheticDataset;
+import dev.vclip.eval.DirectionPairs;
 import dev.vclip.model.ModelFolder;
 import dev.vclip.model.VideoTextModel;
 import dev.vclip.report.Interval;
@@ -78,9 +77,10 @@ final class DemoCommand implements Callable<Integer> {
             try (Progress p = Progress.start("encode clips", val.size())) {
                 zs = ZeroShot.run(m, val, labels, "{}", encoder, EncodingOptions.doneCounter(p));
             }
-            double directionAccuracy = directionOnlyAccuracy(data, zs);
+            DirectionPairs.Result pairs = zs.directionPairs(SyntheticDataset.directionTwins(data).orElseThrow());
             report.summary("top-1", zs.metrics().top1() / 100, "%").summary("top-5", zs.metrics().top5() / 100, "%")
-                    .summary("top-1, direction-only classes", directionAccuracy, "%");
+                    .summary("top-1, direction-only classes", pairs.top1(), "%")
+                    .summary("order (true class above its twin)", pairs.pairAccuracy(), "%");
             List<String> names = new ArrayList<>();
             for (int c = 0; c < labels.size(); c++) {
                 names.add(labels.name(c));
@@ -111,9 +111,10 @@ final class DemoCommand implements Callable<Integer> {
             double seconds = (System.nanoTime() - start) / 1e9;
             report.summary("time", String.format("%.0f s", seconds));
             System.out.println();
-            System.out.printf("zero-shot  top-1 %.1f %%, top-5 %.1f %% over %d clips of %d classes; direction-only "
-                            + "classes %.1f %%%n", zs.metrics().top1(), zs.metrics().top5(), zs.videos().size(),
-                    labels.size(), 100 * directionAccuracy);
+            System.out.printf("zero-shot  top-1 %.1f %%, top-5 %.1f %% over %d clips of %d classes (chance %.1f %%)%n",
+                    zs.metrics().top1(), zs.metrics().top5(), zs.videos().size(), labels.size(), 100.0 / labels.size());
+            System.out.printf("order      %.1f %% of direction-twin clips score their class above its twin (chance 50 %%)%n",
+                    100 * pairs.pairAccuracy());
             System.out.print(Tables.render(List.of("query", "1st", "2nd", "3rd", "rank of its clip"), searchRows));
             System.out.printf("localise   \"%s\" in %s: true %s, found %s%n", query.text(), query.videoId(),
                     describe(truth), describe(found.isEmpty() ? List.of() : found.subList(0, 1)));
@@ -123,24 +124,6 @@ final class DemoCommand implements Callable<Integer> {
             System.out.printf("report     %s (%.0f s in all)%n", html, seconds);
         }
         return 0;
-    }
-
-    /** Accuracy over the clips of classes that have a direction-only twin (dataset.json's direction_pair_of). */
-    private static double directionOnlyAccuracy(Path data, ZeroShot.Result zs) throws IOException {
-        JsonNode classes = new ObjectMapper().readTree(data.resolve("dataset.json").toFile()).get("classes");
-        boolean[] paired = new boolean[classes.size()];
-        for (JsonNode c : classes) {
-            paired[c.get("id").asInt()] = c.hasNonNull("direction_pair_of");
-        }
-        int total = 0;
-        int correct = 0;
-        for (int v = 0; v < zs.labels().length; v++) {
-            if (paired[zs.labels()[v]]) {
-                total++;
-                correct += zs.metrics().top1Predictions()[v] == zs.labels()[v] ? 1 : 0;
-            }
-        }
-        return total == 0 ? Double.NaN : (double) correct / total;
     }
 
     /** Three captions of validation clips as queries against every validation clip. */

@@ -3,6 +3,7 @@ package dev.vclip.cli;
 import dev.vclip.data.LabelTable;
 import dev.vclip.data.ParseReport;
 import dev.vclip.data.VideoList;
+import dev.vclip.data.synth.SyntheticDataset;
 import dev.vclip.eval.ClassificationMetrics;
 import dev.vclip.model.ModelFolder;
 import dev.vclip.model.VideoTextModel;
@@ -10,6 +11,7 @@ import dev.vclip.report.Progress;
 import dev.vclip.report.RunReport;
 import dev.vclip.report.Tables;
 import dev.vclip.task.FeatureStore;
+import dev.vclip.task.RecognitionReport;
 import dev.vclip.task.VideoEncoder;
 import dev.vclip.task.ZeroShot;
 import dev.vclip.video.Sampling;
@@ -69,9 +71,10 @@ final class ZeroshotCommand implements Callable<Integer> {
             try (Progress progress = Progress.start("zero-shot: encode videos", videos.size())) {
                 r = ZeroShot.run(m, videos.entries(), labelTable, template, encoder, EncodingOptions.doneCounter(progress));
             }
-            print(r, labelTable, parse);
+            int[] twins = SyntheticDataset.directionTwins(list.toAbsolutePath().getParent()).orElse(null);
+            print(r, labelTable, parse, twins);
             Path out = encoding.outDir("zeroshot");
-            RunReport report = report(r, labelTable, parse);
+            RunReport report = report(r, labelTable, parse, twins);
             report.writeJson(out.resolve("metrics.json"));
             report.writeHtml(out.resolve("report.html"));
             System.out.println("report     " + out.resolve("report.html") + " (and metrics.json)");
@@ -102,11 +105,14 @@ final class ZeroshotCommand implements Callable<Integer> {
         return Files.isDirectory(folder.resolve("videos")) ? folder.resolve("videos") : folder;
     }
 
-    private void print(ZeroShot.Result r, LabelTable labels, ParseReport parse) {
+    private void print(ZeroShot.Result r, LabelTable labels, ParseReport parse, int[] twins) {
         System.out.printf("videos     %d scored, %d skipped (decode), %d list lines skipped; %d from the feature cache%n",
                 r.videos().size(), r.skipped().size(), parse.skippedCount(), r.fromCache());
         System.out.printf("top-1      %.2f %%%n", r.metrics().top1());
         System.out.printf("top-5      %.2f %%%n", r.metrics().top5());
+        if (twins != null) {
+            System.out.println("pairs      " + r.directionPairs(twins).describe());
+        }
         List<List<Object>> rows = new ArrayList<>();
         for (ClassificationMetrics.ConfusedPair p : r.confused()) {
             rows.add(List.of(labels.name(p.trueClass()), labels.name(p.predictedClass()), p.count()));
@@ -119,32 +125,12 @@ final class ZeroshotCommand implements Callable<Integer> {
         parse.problems().forEach(p -> System.out.println("skipped    " + p));
     }
 
-    private RunReport report(ZeroShot.Result r, LabelTable labels, ParseReport parse) {
+    private RunReport report(ZeroShot.Result r, LabelTable labels, ParseReport parse, int[] twins) {
         RunReport report = RunReport.create("Zero-shot recognition", RunReport.commandLine("vclip", "zeroshot",
                 "--model", model.toString(), "--list", list.toString(), "--labels", labels.source(), "--views", views));
         report.summary("model", String.valueOf(model.toAbsolutePath().normalize().getFileName()))
-                .summary("top-1", r.metrics().top1() / 100, "%")
-                .summary("top-5", r.metrics().top5() / 100, "%")
-                .summary("videos", r.videos().size())
                 .summary("skipped", r.skipped().size() + parse.skippedCount());
-        List<String> names = new ArrayList<>();
-        List<List<Object>> perClass = new ArrayList<>();
-        for (int c = 0; c < labels.size(); c++) {
-            long videos = 0;
-            for (long n : r.confusion()[c]) {
-                videos += n;
-            }
-            names.add(labels.name(c));
-            perClass.add(List.of(labels.name(c), videos, Double.isNaN(r.perClassAccuracy()[c]) ? "-"
-                    : String.format("%.1f %%", 100 * r.perClassAccuracy()[c])));
-        }
-        double[] accuracy = java.util.Arrays.stream(r.perClassAccuracy()).map(a -> Double.isNaN(a) ? 0 : 100 * a).toArray();
-        report.barChart("Per-class accuracy (%)", names, accuracy, "accuracy (%)");
-        report.table("Per-class accuracy", List.of("class", "videos", "top-1"), perClass);
-        List<List<Object>> confused = new ArrayList<>();
-        r.confused().forEach(p -> confused.add(List.of(labels.name(p.trueClass()), labels.name(p.predictedClass()),
-                p.count())));
-        report.table("Most confused pairs", List.of("true class", "predicted as", "videos"), confused);
+        RecognitionReport.addTo(report, r, labels, twins, Map.of("views", views, "skipped_lines", parse.skippedCount()));
         List<List<Object>> predictions = new ArrayList<>();
         for (int v = 0; v < r.videos().size(); v++) {
             predictions.add(List.of(r.videos().get(v), labels.name(r.labels()[v]),
@@ -155,10 +141,6 @@ final class ZeroshotCommand implements Callable<Integer> {
         r.skipped().forEach(s -> skipped.add(s.toString()));
         parse.problems().forEach(p -> skipped.add(p.toString()));
         report.notes("Skipped", skipped);
-        report.json("metrics", Map.of("top1", r.metrics().top1(), "top5", r.metrics().top5(),
-                "videos", r.videos().size(), "skipped_videos", r.skipped().size(),
-                "skipped_lines", parse.skippedCount(), "per_class_accuracy", r.perClassAccuracy(),
-                "class_texts", r.classTexts()));
         return report;
     }
 }

@@ -3,6 +3,7 @@ package dev.vclip.task;
 import dev.vclip.data.LabelTable;
 import dev.vclip.data.VideoEntry;
 import dev.vclip.eval.ClassificationMetrics;
+import dev.vclip.eval.DirectionPairs;
 import dev.vclip.model.VideoTextModel;
 
 import java.util.ArrayList;
@@ -23,6 +24,11 @@ public final class ZeroShot {
     public record Result(ClassificationMetrics.Result metrics, List<String> videos, int[] labels, List<String> classTexts,
                          long[][] confusion, double[] perClassAccuracy, List<ClassificationMetrics.ConfusedPair> confused,
                          List<VideoEncoder.Skipped> skipped, int fromCache) {
+
+        /** Metrics over the classes with a direction-only twin ({@code twinOf[class]}, -1 for none). */
+        public DirectionPairs.Result directionPairs(int[] twinOf) {
+            return DirectionPairs.evaluate(metrics.aggregatedScores(), labels, twinOf);
+        }
     }
 
     /** The text of a class: {@code template} with {@code {}} replaced by the class name. */

@@ -3,11 +3,13 @@ package dev.vclip.train;
 import dev.vclip.data.LabelTable;
 import dev.vclip.data.ParseReport;
 import dev.vclip.data.VideoList;
+import dev.vclip.data.synth.SyntheticDataset;
 import dev.vclip.eval.ClassificationMetrics;
 import dev.vclip.model.ModelFolder;
 import dev.vclip.model.VideoTextModel;
 import dev.vclip.report.RunReport;
 import dev.vclip.task.FeatureStore;
+import dev.vclip.task.RecognitionReport;
 import dev.vclip.task.Scoring;
 import dev.vclip.task.ZeroShot;
 
@@ -55,31 +57,18 @@ public final class EvalRun {
             out.printf(Locale.ROOT, "views      %d clips x %d crops, template '%s'%n", clips, crops, template);
             out.printf(Locale.ROOT, "top-1      %.2f %%%n", r.metrics().top1());
             out.printf(Locale.ROOT, "top-5      %.2f %%%n", r.metrics().top5());
+            int[] twins = SyntheticDataset.directionTwins(list.toAbsolutePath().getParent()).orElse(null);
+            if (twins != null) {
+                out.println("pairs      " + r.directionPairs(twins).describe());
+            }
             if (o.output() != null) {
                 RunReport report = RunReport.create("Evaluation", o.commandLine());
                 report.summary("model", o.model().toString())
-                        .summary("top-1", r.metrics().top1() / 100, "%")
-                        .summary("top-5", r.metrics().top5() / 100, "%")
-                        .summary("views", clips + "x" + crops)
-                        .summary("videos", r.videos().size());
-                List<String> names = new ArrayList<>();
-                double[] accuracy = new double[labels.size()];
-                for (int c = 0; c < labels.size(); c++) {
-                    names.add(labels.name(c));
-                    accuracy[c] = Double.isNaN(r.perClassAccuracy()[c]) ? 0 : 100 * r.perClassAccuracy()[c];
-                }
-                report.barChart("Per-class accuracy (%)", names, accuracy, "accuracy (%)");
-                List<List<Object>> confused = new ArrayList<>();
-                for (ClassificationMetrics.ConfusedPair p : r.confused()) {
-                    confused.add(List.of(labels.name(p.trueClass()), labels.name(p.predictedClass()), p.count()));
-                }
-                report.table("Most confused pairs", List.of("true class", "predicted as", "videos"), confused);
+                        .summary("views", clips + "x" + crops);
+                RecognitionReport.addTo(report, r, labels, twins, Map.of("views", clips + "x" + crops));
                 List<String> skipped = new ArrayList<>();
                 r.skipped().forEach(s -> skipped.add(s.spec() + ": " + s.reason()));
                 report.notes("Skipped", skipped);
-                report.json("metrics", Map.of("top1", r.metrics().top1(), "top5", r.metrics().top5(),
-                        "views", clips + "x" + crops, "videos", r.videos().size(),
-                        "per_class_accuracy", r.perClassAccuracy()));
                 report.writeJson(o.output().resolve("eval.json"));
                 report.writeHtml(o.output().resolve("eval.html"));
                 out.println("report     " + o.output().resolve("eval.html") + " (and eval.json)");

@@ -161,9 +161,14 @@ public final class TrainConfig {
         key("TRAIN.NUM_WORKERS", Kind.INT, 2, atLeast(1), "vclip: decoding threads");
         key("DATA.CAPTIONS", Kind.STRING, "", null,
                 "vclip: captions file (csv/json/txt, by video id = file name without extension) for contrastive");
+        key("DATA.NOVEL_VAL_FILE", Kind.STRING, "", null, "vclip: base-to-novel: list of novel-class videos, "
+                + "classified zero-shot after training (with DATA.NOVEL_LABEL_LIST); the report gives base, novel and HM");
+        key("DATA.NOVEL_LABEL_LIST", Kind.STRING, "", null, "vclip: base-to-novel: labels CSV of the novel classes");
         key("DATA.SHOTS", Kind.INT, 0, atLeast(0), "vclip: keep K videos per class of the training list; 0 = all");
         key("AUG.TRAIN_AUGMENT", Kind.BOOL, true, null,
                 "vclip: X-CLIP's random crop/flip/jitter; false: the test-time centre crop");
+        key("AUG.FLIP", Kind.FLOAT, 0.5, probability(), "vclip: probability of a horizontal flip (X-CLIP: 0.5); "
+                + "0 for classes a mirror turns into others (moving left/right, clockwise/counter-clockwise)");
         key("LINEAR_PROBE.EPOCHS", Kind.INT, 100, atLeast(1), "vclip: linear probe epochs");
         key("LINEAR_PROBE.LR", Kind.FLOAT, 1e-3, positive(), "vclip: linear probe learning rate");
         key("LINEAR_PROBE.WEIGHT_DECAY", Kind.FLOAT, 0.0, atLeast(0), "vclip: linear probe weight decay");

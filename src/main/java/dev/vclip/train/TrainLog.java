@@ -1,5 +1,6 @@
 package dev.vclip.train;
 
+import dev.vclip.eval.DirectionPairs;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -98,9 +99,14 @@ public final class TrainLog implements AutoCloseable {
         write(n);
     }
 
-    public void validation(int epoch, long step, double top1, double top5, int videos) {
-        write(JSON.createObjectNode().put("type", "val").put("epoch", epoch).put("step", step).put("top1", top1)
-                .put("top5", top5).put("videos", videos));
+    /** A validation line; {@code pairs} (direction-pair metrics of a vclip synth set, in percent here) may be null. */
+    public void validation(int epoch, long step, double top1, double top5, int videos, DirectionPairs.Result pairs) {
+        ObjectNode n = JSON.createObjectNode().put("type", "val").put("epoch", epoch).put("step", step).put("top1", top1)
+                .put("top5", top5).put("videos", videos);
+        if (pairs != null) {
+            n.put("direction_top1", 100 * pairs.top1()).put("order", 100 * pairs.pairAccuracy());
+        }
+        write(n);
     }
 
     private synchronized void write(ObjectNode n) {

@@ -6,6 +6,8 @@ import dev.vclip.data.LabelTable;
 import dev.vclip.data.ParseReport;
 import dev.vclip.data.Splits;
 import dev.vclip.data.VideoList;
+import dev.vclip.data.synth.SyntheticDataset;
+import dev.vclip.eval.DirectionPairs;
 import dev.vclip.model.ConfigException;
 import dev.vclip.report.Progress;
 import dev.vclip.report.RunReport;
@@ -46,7 +48,8 @@ public final class TrainRun {
     static final Set<String> RESUME_FREE_KEYS = Set.of("OUTPUT", "TRAIN.AUTO_RESUME", "MODEL.RESUME", "PRINT_FREQ",
             "TRAIN.NUM_WORKERS", "TRAIN.CHECKPOINT_STEPS", "TRAIN.KEEP_CHECKPOINTS", "SAVE_FREQ", "TEST.NUM_CLIP",
             "TEST.NUM_CROP", "TEST.ONLY_TEST", "TEST.MULTI_VIEW_INFERENCE", "DATA.VAL_FILE", "DATA.ROOT",
-            "DATA.TRAIN_FILE", "DATA.LABEL_LIST", "DATA.CAPTIONS", "MODEL.PRETRAINED");
+            "DATA.TRAIN_FILE", "DATA.LABEL_LIST", "DATA.CAPTIONS", "MODEL.PRETRAINED", "DATA.NOVEL_VAL_FILE",
+            "DATA.NOVEL_LABEL_LIST");
 
     /** How to run. {@code stopAfterUpdates} ends the run early (as a kill would), for tests; -1 for none. */
     public record Options(Path configFile, boolean resume, long stopAfterUpdates, PrintStream out,
@@ -69,11 +72,21 @@ public final class TrainRun {
                          ZeroShot.Result finalEval, boolean stoppedEarly, List<String> notes) {
     }
 
+    /** Base-to-novel figures: top-1 on the base validation list, zero-shot top-1 on the novel list, their HM. */
+    public record BaseNovel(double base, double novel, double harmonicMean, int novelVideos) {
+    }
+
     private final TrainConfig cfg;
     private final Options options;
     private final ConfigPaths paths;
     private final PrintStream out;
     private final List<String> notes = new ArrayList<>();
+    /** The validation set's direction-only twins when it is a vclip synth set, else null. */
+    private int[] directionTwins;
+    /** Base-to-novel: the novel classes' videos and labels, or null. */
+    private VideoList novel;
+    private LabelTable novelLabels;
+    private BaseNovel baseNovel;
     private String precisionNote = "";
 
     private TrainRun(TrainConfig cfg, Options options) {
@@ -111,6 +124,23 @@ public final class TrainRun {
         }
         VideoList val = cfg.string("DATA.VAL_FILE").isEmpty() ? null
                 : VideoList.read(paths.existing("DATA.VAL_FILE", "validation list"), root, labels, ParseReport.strict());
+        boolean novelFile = !cfg.string("DATA.NOVEL_VAL_FILE").isEmpty();
+        if (novelFile != !cfg.string("DATA.NOVEL_LABEL_LIST").isEmpty()) {
+            throw cfg.error(novelFile ? "DATA.NOVEL_LABEL_LIST" : "DATA.NOVEL_VAL_FILE", "is not set, but base-to-novel "
+                    + "evaluation needs both DATA.NOVEL_VAL_FILE and DATA.NOVEL_LABEL_LIST");
+        }
+        if (novelFile && val == null) {
+            throw cfg.error("DATA.VAL_FILE", "is not set, but base-to-novel evaluation (DATA.NOVEL_VAL_FILE) needs the "
+                    + "base classes' validation list");
+        }
+        if (novelFile) {
+            LabelTable novelLabels = LabelTable.read(paths.existing("DATA.NOVEL_LABEL_LIST", "novel classes' labels CSV"));
+            novel = VideoList.read(paths.existing("DATA.NOVEL_VAL_FILE", "novel classes' validation list"), root,
+                    novelLabels, ParseReport.strict());
+            this.novelLabels = novelLabels;
+        }
+        directionTwins = val == null ? null : SyntheticDataset.directionTwins(
+                paths.existing("DATA.VAL_FILE", "validation list").toAbsolutePath().getParent()).orElse(null);
         boolean contrastive = cfg.string("TRAIN.LOSS").equals("contrastive");
         Captions captions = cfg.string("DATA.CAPTIONS").isEmpty() ? null
                 : Captions.read(paths.existing("DATA.CAPTIONS", "captions file"), ParseReport.strict());
@@ -160,7 +190,7 @@ public final class TrainRun {
                 cfg.number("AUG.CUTMIX"), cfg.number("AUG.MIXUP_SWITCH_PROB")) : null;
         TrainingData data = new TrainingData(train.entries(), labels.size(), new TrainingData.Settings(
                 cfg.integer("TRAIN.BATCH_SIZE"), cfg.integer("DATA.NUM_FRAMES"), cfg.integer("DATA.INPUT_SIZE"),
-                cfg.integer("SEED"), cfg.bool("AUG.TRAIN_AUGMENT"), cfg.number("AUG.COLOR_JITTER"),
+                cfg.integer("SEED"), cfg.bool("AUG.TRAIN_AUGMENT"), cfg.number("AUG.FLIP"), cfg.number("AUG.COLOR_JITTER"),
                 cfg.number("AUG.GRAY_SCALE"), cfg.number("AUG.LABEL_SMOOTH"), blending,
                 cfg.integer("TRAIN.NUM_WORKERS")), captions, c -> classTexts.get(c), contrastive);
         int micro = data.microPerEpoch();
@@ -245,9 +275,12 @@ public final class TrainRun {
                                 cfg.integer("DATA.NUM_FRAMES"), 1, 1, cfg.integer("TRAIN.NUM_WORKERS"),
                                 cfg.integer("TRAIN.BATCH_SIZE"), null, "validate epoch " + epoch);
                         best = Math.max(best, r.metrics().top1());
-                        log.validation(epoch, trainer.updates(), r.metrics().top1(), r.metrics().top5(), r.videos().size());
-                        out.printf(Locale.ROOT, "validate   epoch %d: top-1 %.2f %%  top-5 %.2f %%  (max top-1 %.2f %%)%n",
-                                epoch, r.metrics().top1(), r.metrics().top5(), best);
+                        DirectionPairs.Result pairs = directionTwins == null ? null : r.directionPairs(directionTwins);
+                        log.validation(epoch, trainer.updates(), r.metrics().top1(), r.metrics().top5(), r.videos().size(),
+                                pairs);
+                        out.printf(Locale.ROOT, "validate   epoch %d: top-1 %.2f %%  top-5 %.2f %%  (max top-1 %.2f %%)%s%n",
+                                epoch, r.metrics().top1(), r.metrics().top5(), best,
+                                pairs == null ? "" : "  " + pairs.describe());
                     }
                     if (epoch % cfg.integer("SAVE_FREQ") == 0 || epoch == epochs - 1) {
                         save(checkpoints, model, trainer, epoch + 1, 0, micro, data, best);
@@ -266,8 +299,21 @@ public final class TrainRun {
                 finalEval = Evaluation.run(model.evaluationModel(), val.entries(), labels, template, cfg.integer("DATA.NUM_FRAMES"),
                         clips, crops, cfg.integer("TRAIN.NUM_WORKERS"), cfg.integer("TRAIN.BATCH_SIZE"), null,
                         "test " + clips + "x" + crops + " views");
-                out.printf(Locale.ROOT, "test       %dx%d views: top-1 %.2f %%  top-5 %.2f %%%n", clips, crops,
-                        finalEval.metrics().top1(), finalEval.metrics().top5());
+                out.printf(Locale.ROOT, "test       %dx%d views: top-1 %.2f %%  top-5 %.2f %%%s%n", clips, crops,
+                        finalEval.metrics().top1(), finalEval.metrics().top5(), directionTwins == null ? ""
+                                : "  " + finalEval.directionPairs(directionTwins).describe());
+            }
+            if (novel != null) {
+                int clips = cfg.integer("TEST.NUM_CLIP");
+                int crops = cfg.integer("TEST.NUM_CROP");
+                ZeroShot.Result n = Evaluation.run(model.evaluationModel(), novel.entries(), novelLabels, template,
+                        cfg.integer("DATA.NUM_FRAMES"), clips, crops, cfg.integer("TRAIN.NUM_WORKERS"),
+                        cfg.integer("TRAIN.BATCH_SIZE"), null, "novel classes " + clips + "x" + crops + " views");
+                double base = finalEval.metrics().top1();
+                baseNovel = new BaseNovel(base, n.metrics().top1(),
+                        dev.vclip.eval.BaseToNovel.harmonicMean(base, n.metrics().top1()), n.videos().size());
+                out.printf(Locale.ROOT, "novel      %d videos of %d unseen classes: top-1 %.2f %%  (base %.2f %%, HM %.2f)%n",
+                        n.videos().size(), novelLabels.size(), baseNovel.novel(), base, baseNovel.harmonicMean());
             }
             Path modelDir = output.resolve("model");
             Checkpoints.saveModel(modelDir, model.config(), model.master(), model.tokenizerDir());
@@ -359,6 +405,8 @@ public final class TrainRun {
         List<Double> epochs = new ArrayList<>();
         List<Double> top1 = new ArrayList<>();
         List<Double> top5 = new ArrayList<>();
+        List<Double> directionTop1 = new ArrayList<>();
+        List<Double> order = new ArrayList<>();
         for (JsonNode n : lines) {
             if ("train".equals(n.path("type").asText())) {
                 if (n.path("loss").isNumber()) {
@@ -371,6 +419,10 @@ public final class TrainRun {
                 epochs.add(n.path("epoch").asDouble() + 1);
                 top1.add(n.path("top1").asDouble());
                 top5.add(n.path("top5").asDouble());
+                if (n.has("direction_top1")) {
+                    directionTop1.add(n.path("direction_top1").asDouble());
+                    order.add(n.path("order").asDouble());
+                }
             }
         }
         RunReport report = RunReport.create("Training (" + cfg.string("TRAIN.LOSS") + ")", options.commandLine());
@@ -385,6 +437,25 @@ public final class TrainRun {
             report.summary("top-1", result.finalEval().metrics().top1() / 100, "%")
                     .summary("top-5", result.finalEval().metrics().top5() / 100, "%")
                     .summary("best epoch top-1", result.bestTop1() / 100, "%");
+            if (baseNovel != null) {
+                report.summary("base-to-novel: base top-1", baseNovel.base() / 100, "%")
+                        .summary("base-to-novel: novel top-1", baseNovel.novel() / 100, "%")
+                        .summary("base-to-novel: HM", baseNovel.harmonicMean() / 100, "%");
+                report.json("base_to_novel", Map.of("base_top1", baseNovel.base(), "novel_top1", baseNovel.novel(),
+                        "hm", baseNovel.harmonicMean(), "novel_videos", baseNovel.novelVideos()));
+            }
+            Map<String, Object> test = new java.util.LinkedHashMap<>();
+            test.put("top1", result.finalEval().metrics().top1());
+            test.put("top5", result.finalEval().metrics().top5());
+            test.put("videos", result.finalEval().videos().size());
+            if (directionTwins != null) {
+                DirectionPairs.Result pairs = result.finalEval().directionPairs(directionTwins);
+                report.summary("top-1, direction-only classes", pairs.top1(), "%")
+                        .summary("order (true class above its twin)", pairs.pairAccuracy(), "%");
+                test.put("direction_only_top1", 100 * pairs.top1());
+                test.put("order_accuracy", 100 * pairs.pairAccuracy());
+            }
+            report.json("test", test);
         }
         if (!steps.isEmpty()) {
             lineChart(report, "Training loss", "loss", steps, losses, "loss");
@@ -392,8 +463,13 @@ public final class TrainRun {
             lineChart(report, "Gradient norm (before clipping)", "global norm", steps, norms, "norm");
         }
         if (!epochs.isEmpty()) {
-            report.lineChart("Validation accuracy (1 view)", List.of(Series.xy("top-1", epochs, top1),
-                    Series.xy("top-5", epochs, top5)), "epoch", "accuracy (%)");
+            List<Series> series = new ArrayList<>(List.of(Series.xy("top-1", epochs, top1),
+                    Series.xy("top-5", epochs, top5)));
+            if (directionTop1.size() == epochs.size()) {
+                series.add(Series.xy("top-1, direction-only classes", epochs, directionTop1));
+                series.add(Series.xy("order (true class above its twin)", epochs, order));
+            }
+            report.lineChart("Validation accuracy (1 view)", series, "epoch", "accuracy (%)");
         }
         List<List<Object>> groups = new ArrayList<>();
         model.plan().groups().forEach((g, n) -> groups.add(List.of(g, n)));

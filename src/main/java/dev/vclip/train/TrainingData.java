@@ -28,7 +28,8 @@ import java.util.function.IntFunction;
  *
  * <p>Per video, as X-CLIP's {@code train_pipeline} ({@code datasets/build.py}): TSN random sampling of
  * {@code DATA.NUM_FRAMES} segments ({@code SampleFrames(clip_len=1, num_clips=T)}), then
- * {@link ClipTransforms.TrainAugment} (short side to 256/224·S, MultiScaleCrop, resize to S, flip, colour jitter with
+ * {@link ClipTransforms.TrainAugment} (short side to 256/224·S, MultiScaleCrop, resize to S, horizontal flip with
+ * p = AUG.FLIP, colour jitter with
  * p = AUG.COLOR_JITTER, grey with p = AUG.GRAY_SCALE), then the model's normalisation (the CLIP processor's mean and
  * std that inference uses; X-CLIP's mmaction pipeline normalises with ImageNet's). With
  * {@code AUG.TRAIN_AUGMENT false} the test-time path is used instead (segment middles, short side to S, centre
@@ -47,7 +48,8 @@ public final class TrainingData {
     private static final long MIX_SALT = 0x6D6978L;         // "mix"
 
     /** Everything that decides the stream. */
-    public record Settings(int batchSize, int frames, int inputSize, long seed, boolean augment, double colorJitter,
+    public record Settings(int batchSize, int frames, int inputSize, long seed, boolean augment, double flip,
+                           double colorJitter,
                            double grayScale, double labelSmoothing, Blending blending, int workers) {
     }
 
@@ -149,7 +151,7 @@ public final class TrainingData {
             List<RgbFrame> raw = video.read(sampling.views(info.frameCount(), info.fps())[0]);
             List<RgbFrame> clip;
             if (settings.augment()) {
-                clip = new ClipTransforms.TrainAugment(size, 0.5, settings.colorJitter(), settings.grayScale())
+                clip = new ClipTransforms.TrainAugment(size, settings.flip(), settings.colorJitter(), settings.grayScale())
                         .apply(raw, random);
             } else {
                 clip = raw.stream().map(processor::resizeAndCrop).toList();

@@ -64,6 +64,33 @@ public record StoredTensor(String name, DType dtype, long[] shape, ByteBuffer da
         return out;
     }
 
+    /**
+     * This tensor in another floating-point type (F32, F16 or BF16; round to nearest even), a heap copy; the same
+     * tensor when it already has that type.
+     *
+     * @throws IllegalArgumentException for integer tensors or targets other than F32, F16, BF16
+     */
+    public StoredTensor castTo(DType target) {
+        if (target == dtype) {
+            return this;
+        }
+        if (!dtype.isFloating() || (target != DType.F32 && target != DType.F16 && target != DType.BF16)) {
+            throw new IllegalArgumentException("tensor '" + name + "': cannot cast " + dtype + " to " + target
+                    + " (floating-point tensors to F32, F16 or BF16 only)");
+        }
+        float[] values = toFloatArray();
+        ByteBuffer out = ByteBuffer.allocate(Math.multiplyExact(values.length, target.byteSize()))
+                .order(ByteOrder.LITTLE_ENDIAN);
+        for (float v : values) {
+            switch (target) {
+                case F32 -> out.putFloat(v);
+                case F16 -> out.putShort(HalfFloats.f32ToF16(v));
+                default -> out.putShort(HalfFloats.f32ToBf16(v));
+            }
+        }
+        return new StoredTensor(name, target, shape, out.flip());
+    }
+
     /** The elements as longs; only for the integer and boolean types. */
     public long[] toLongArray() {
         int n = Math.toIntExact(elementCount());

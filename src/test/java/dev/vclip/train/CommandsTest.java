@@ -116,6 +116,41 @@ class CommandsTest {
     }
 
     @Test
+    void baseToNovelReportsTheHarmonicMeanAndSynthSetsTheDirectionPairs() throws Exception {
+        Path config = writeConfig();
+        Path b2n = TrainFixtures.dataset().resolve("base2novel");
+        Path out = dir.resolve("b2n");
+        Outcome train = run("TrainCommand", "-cfg", config.toString(), "--output", out.toString(), "--opts",
+                "DATA.TRAIN_FILE", b2n.resolve("base_train.txt").toString(),
+                "DATA.VAL_FILE", b2n.resolve("base_val.txt").toString(),
+                "DATA.LABEL_LIST", b2n.resolve("base_labels.csv").toString(),
+                "DATA.NOVEL_VAL_FILE", b2n.resolve("novel_val.txt").toString(),
+                "DATA.NOVEL_LABEL_LIST", b2n.resolve("novel_labels.csv").toString());
+        assertEquals(0, train.exit(), train.out() + train.err());
+        assertTrue(train.out().contains("of 2 unseen classes"), train.out());
+        com.fasterxml.jackson.databind.JsonNode report = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(out.resolve("report.json").toFile());
+        com.fasterxml.jackson.databind.JsonNode b = report.path("data").path("base_to_novel");
+        double base = b.path("base_top1").asDouble();
+        double novel = b.path("novel_top1").asDouble();
+        assertTrue(b.has("hm") && report.path("data").path("test").has("top1"), report.toString());
+        assertEquals(report.path("data").path("test").path("top1").asDouble(), base, 1e-9);
+        assertEquals(base + novel == 0 ? 0 : 2 * base * novel / (base + novel), b.path("hm").asDouble(), 1e-9);
+        assertTrue(b.path("novel_videos").asInt() > 0, b.toString());
+        // base2novel/ has no dataset.json: no direction-pair figures there; the set's own val.txt has them
+        assertTrue(!train.out().contains("direction-only"), train.out());
+        Outcome full = run("TrainCommand", "-cfg", config.toString(), "--output", dir.resolve("full").toString());
+        assertEquals(0, full.exit(), full.out() + full.err());
+        assertTrue(full.out().lines().anyMatch(l -> l.startsWith("validate") && l.contains("direction-only top-1")
+                && l.contains("order")), full.out());
+
+        Outcome half = run("TrainCommand", "-cfg", config.toString(), "--output", dir.resolve("half").toString(),
+                "--opts", "DATA.NOVEL_VAL_FILE", b2n.resolve("novel_val.txt").toString());
+        assertEquals(1, half.exit());
+        assertTrue(half.err().contains("DATA.NOVEL_LABEL_LIST"), half.err());
+    }
+
+    @Test
     void configErrorsExitWithTheKeyNamed() throws Exception {
         Path config = writeConfig();
         Outcome bad = run("TrainCommand", "-cfg", config.toString(), "--output", dir.resolve("x").toString(),

@@ -74,6 +74,42 @@ class ConvertEndToEndTest {
         assertTrue(log.toString().contains(" passed, 0 failed"), log.toString());
     }
 
+    @ParameterizedTest(name = "an HF folder rewritten in {0}: half the bytes, every weight rounded to the nearest")
+    @ValueSource(strings = {"float16", "bfloat16"})
+    void aModelFolderConvertsToHalfPrecision(String dtype) throws IOException {
+        Path folder = OriginalLayout.fixtureFolder("xclip-tiny-a");
+        Path out = dir.resolve(dtype);
+        StringBuilder log = new StringBuilder();
+        assertEquals(0, run(log, "convert", "--checkpoint", folder.toString(), "--dtype", dtype, "--out",
+                out.toString()), log.toString());
+        DType target = dtype.equals("float16") ? DType.F16 : DType.BF16;
+        try (SafeTensors original = SafeTensors.open(folder.resolve("model.safetensors"));
+             SafeTensors half = SafeTensors.open(out.resolve("model.safetensors"))) {
+            long originalBytes = 0;
+            long halfBytes = 0;
+            for (String name : half.names()) {
+                StoredTensor h = half.get(name);
+                StoredTensor o = original.get(name);
+                assertEquals(o.dtype().isFloating() ? target : o.dtype(), h.dtype(), name);
+                float[] a = o.toFloatArray();
+                float[] b = h.toFloatArray();
+                for (int i = 0; i < a.length; i++) {
+                    float expected = target == DType.F16 ? HalfFloats.f16ToF32(HalfFloats.f32ToF16(a[i]))
+                            : HalfFloats.bf16ToF32(HalfFloats.f32ToBf16(a[i]));
+                    assertEquals(expected, b[i], 0f, name + "[" + i + "]");
+                }
+                originalBytes += o.byteSize();
+                halfBytes += h.byteSize();
+            }
+            assertEquals(originalBytes / 2.0, halfBytes, originalBytes * 0.01, "float tensors take half the bytes");
+        }
+        try (VideoTextModel m = ModelFolder.load(out)) { // loads (widened to fp32) with the copied config
+            assertTrue(m.config().isXClip());
+        }
+        assertEquals(1, run(log, "convert", "--checkpoint", folder.toString(), "--dtype", "int8", "--out",
+                dir.resolve("bad").toString()));
+    }
+
     @Test
     void aFolderWithAnOriginalPytorchModelBinLoadsDirectly() throws IOException {
         Path folder = OriginalLayout.fixtureFolder("xclip-tiny-a");
