@@ -118,6 +118,22 @@ final class ConvertCommand implements Callable<Integer> {
         return target == null || !t.dtype().isFloating() ? t : t.castTo(target);
     }
 
+    /** Writes OUT/model.safetensors: every parameter of {@code shapes}, cast to {@code target} (null: as stored). */
+    private List<StoredTensor> writeWeights(List<TensorFile> files, Map<String, long[]> shapes, DType target,
+                                            Map<String, String> extraMetadata) throws IOException {
+        Files.createDirectories(out);
+        List<StoredTensor> weights = new ArrayList<>();
+        for (String name : shapes.keySet()) {
+            weights.add(cast(find(files, name), target));
+        }
+        Map<String, String> metadata = new LinkedHashMap<>();
+        metadata.put("format", "pt");
+        metadata.put("converted_by", "vclip convert");
+        metadata.putAll(extraMetadata);
+        SafeTensors.write(out.resolve("model.safetensors"), weights, metadata);
+        return weights;
+    }
+
     /** An HF model folder rewritten (its config, weights in {@code target}, tokenizer and processor files). */
     private void copyFolder(DType target) throws IOException {
         ModelConfig modelConfig = ModelConfig.read(config != null ? config : checkpoint.resolve("config.json"));
@@ -128,15 +144,7 @@ final class ConvertCommand implements Callable<Integer> {
                 System.out.println("checked    " + shapes.size() + " parameters against the " + modelConfig.modelType()
                         + " config");
             }
-            Files.createDirectories(out);
-            List<StoredTensor> weights = new ArrayList<>();
-            for (String name : shapes.keySet()) {
-                weights.add(cast(find(files, name), target));
-            }
-            Map<String, String> metadata = new LinkedHashMap<>();
-            metadata.put("format", "pt");
-            metadata.put("converted_by", "vclip convert");
-            SafeTensors.write(out.resolve("model.safetensors"), weights, metadata);
+            writeWeights(files, shapes, target, new LinkedHashMap<>());
         } finally {
             files.forEach(TensorFile::close);
         }
@@ -159,16 +167,9 @@ final class ConvertCommand implements Callable<Integer> {
 
     private void write(List<TensorFile> files, Map<String, long[]> shapes, KeyMapping.Mapped mapping,
                        ModelConfig modelConfig, DType target) throws IOException {
-        Files.createDirectories(out);
-        List<StoredTensor> weights = new ArrayList<>();
-        for (String name : shapes.keySet()) {
-            weights.add(cast(find(files, name), target));
-        }
-        Map<String, String> metadata = new LinkedHashMap<>();
-        metadata.put("format", "pt");
-        metadata.put("converted_by", "vclip convert");
+        Map<String, String> metadata = new LinkedHashMap<>(Map.of("format", "pt", "converted_by", "vclip convert"));
         metadata.put("source_format", mapping.format().name());
-        SafeTensors.write(out.resolve("model.safetensors"), weights, metadata);
+        List<StoredTensor> weights = writeWeights(files, shapes, target, metadata);
         if (!mapping.extras().isEmpty()) {
             List<StoredTensor> extras = mapping.extras().stream().map(n -> mapping.tensors().get(n)).toList();
             SafeTensors.write(out.resolve("extras.safetensors"), extras, metadata);
