@@ -122,8 +122,8 @@ public final class TrainRun {
         if (cfg.integer("DATA.SHOTS") > 0) {
             train = Splits.kShot(train, cfg.integer("DATA.SHOTS"), cfg.integer("SEED"));
         }
-        VideoList val = cfg.string("DATA.VAL_FILE").isEmpty() ? null
-                : VideoList.read(paths.existing("DATA.VAL_FILE", "validation list"), root, labels, ParseReport.strict());
+        Path valFile = cfg.string("DATA.VAL_FILE").isEmpty() ? null : paths.existing("DATA.VAL_FILE", "validation list");
+        VideoList val = valFile == null ? null : VideoList.read(valFile, root, labels, ParseReport.strict());
         boolean novelFile = !cfg.string("DATA.NOVEL_VAL_FILE").isEmpty();
         if (novelFile != !cfg.string("DATA.NOVEL_LABEL_LIST").isEmpty()) {
             throw cfg.error(novelFile ? "DATA.NOVEL_LABEL_LIST" : "DATA.NOVEL_VAL_FILE", "is not set, but base-to-novel "
@@ -134,13 +134,12 @@ public final class TrainRun {
                     + "base classes' validation list");
         }
         if (novelFile) {
-            LabelTable novelLabels = LabelTable.read(paths.existing("DATA.NOVEL_LABEL_LIST", "novel classes' labels CSV"));
+            novelLabels = LabelTable.read(paths.existing("DATA.NOVEL_LABEL_LIST", "novel classes' labels CSV"));
             novel = VideoList.read(paths.existing("DATA.NOVEL_VAL_FILE", "novel classes' validation list"), root,
                     novelLabels, ParseReport.strict());
-            this.novelLabels = novelLabels;
         }
-        directionTwins = val == null ? null : SyntheticDataset.directionTwins(
-                paths.existing("DATA.VAL_FILE", "validation list").toAbsolutePath().getParent()).orElse(null);
+        directionTwins = valFile == null ? null
+                : SyntheticDataset.directionTwins(valFile.toAbsolutePath().getParent()).orElse(null);
         boolean contrastive = cfg.string("TRAIN.LOSS").equals("contrastive");
         Captions captions = cfg.string("DATA.CAPTIONS").isEmpty() ? null
                 : Captions.read(paths.existing("DATA.CAPTIONS", "captions file"), ParseReport.strict());
