@@ -1,0 +1,64 @@
+package dev.vclip.cli;
+
+import dev.vclip.data.FrameCache;
+import dev.vclip.model.VideoTextModel;
+import dev.vclip.task.ClipSampler;
+import dev.vclip.task.FeatureStore;
+import dev.vclip.task.Scoring;
+import dev.vclip.task.VideoEncoder;
+import dev.vclip.video.Sampling;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.function.IntConsumer;
+
+/** Options shared by the commands that encode videos: sampling, caching, threads and where reports go. */
+final class EncodingOptions {
+
+    @Option(names = "--frames", paramLabel = "T", description = "frames per clip (default: the model's num_frames; "
+            + "8 for CLIP)")
+    Integer frames;
+
+    @picocli.CommandLine.Mixin
+    CacheOptions caching = new CacheOptions();
+
+    @Option(names = "--workers", description = "decoding threads (default: ${DEFAULT-VALUE})")
+    int workers = 2;
+
+    @Option(names = "--batch", description = "videos per model call (default: ${DEFAULT-VALUE})")
+    int batch = 4;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "where the report goes (default: runs/<task>-<time>)")
+    Path out;
+
+    int framesFor(VideoTextModel model) {
+        int modelFrames = model.config().isXClip() ? model.config().vision().numFrames() : 8;
+        if (frames != null && model.config().isXClip() && frames != modelFrames) {
+            throw new IllegalArgumentException("this X-CLIP model takes " + modelFrames + " frames (num_frames); "
+                    + "--frames " + frames + " does not fit it");
+        }
+        return frames != null ? frames : modelFrames;
+    }
+
+    FeatureStore openStore(VideoTextModel model) {
+        Path dir = caching.dir();
+        return dir == null ? null : FeatureStore.open(dir, Scoring.modelKey(model));
+    }
+
+    VideoEncoder encoder(VideoTextModel model, Sampling sampling, int crops, FeatureStore store) {
+        ClipSampler sampler = new ClipSampler(sampling, model.config().vision().imageSize(), crops, (FrameCache) null);
+        return new VideoEncoder(model, sampler, store, workers, batch);
+    }
+
+    Path outDir(String task) {
+        return out != null ? out : Path.of("runs", task + "-"
+                + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+    }
+
+    /** Adapts a progress display to the encoders' "videos done so far" callback. */
+    static IntConsumer doneCounter(dev.vclip.report.Progress progress) {
+        return done -> progress.stepBy(done - progress.current());
+    }
+}
