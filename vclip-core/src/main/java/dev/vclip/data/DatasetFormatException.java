@@ -5,7 +5,7 @@ package dev.vclip.data;
  * line where the offending record starts) so that an editor or a terminal can jump to it, followed by what was
  * expected there.
  */
-public class DatasetFormatException extends RuntimeException {
+public class DatasetFormatException extends dev.vclip.VclipException {
     private final String file;
     private final int line;
     private final String detail;

@@ -5,15 +5,26 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vclip.model.ModelConfig.TextConfig;
 import dev.vclip.model.ModelConfig.VisionConfig;
 import dev.vclip.tokenizer.ClipTokenizer;
+import dev.vclip.weights.CheckpointLayout;
+import dev.vclip.weights.KeyMapping;
+import dev.vclip.weights.KeyMappingRules;
+import dev.vclip.weights.KeyMappingRules.Rule;
 import dev.vclip.weights.ModelWeights;
 import dev.vclip.weights.ModelWeights.Scope;
+import dev.vclip.weights.StoredTensor;
 
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+
+import static dev.vclip.weights.KeyMappingRules.drop;
+import static dev.vclip.weights.KeyMappingRules.extra;
 
 /**
  * CLIP (Radford et al., 2021) as HF's {@code CLIPModel}: a causal text transformer pooled at the end-of-text token,
@@ -25,25 +36,69 @@ import java.util.Map;
  */
 public final class Clip extends ClipFamilyModel {
 
+    // ================================================================================================ config
+
+    /**
+     * ViFi-CLIP's learned VL prompts ("bridge and prompt", muzairkhattak/ViFi-CLIP {@code trainers/vificlip.py
+     * VLPromptLearner}), declared in config.json as {@code "vifi_prompts": {"n_ctx_text": 4, "prompt_depth_text": 1,
+     * "n_ctx_vision": 0, "prompt_depth_vision": 0}} with the seeds' key names; all zero (absent) for plain CLIP and
+     * for the fully fine-tuned ViFi-CLIP. When set, the parameters {@code *.prompt_ctx} of {@link #PROMPT_CTX} are
+     * part of the model and the towers use them.
+     */
+    public record Config(int textTokens, int textDepth, int visionTokens, int visionDepth)
+            implements ModelFamily.Config {
+        public static final Config NONE = new Config(0, 0, 0, 0);
+
+        public boolean enabled() {
+            return textTokens > 0 || visionTokens > 0 && visionDepth > 0;
+        }
+
+        /** Text layers 1 .. n−1 that get fresh (deep) context vectors; 1 means the input only. */
+        int textLayersWithPrompts(int layers) {
+            return textTokens > 0 ? Math.min(Math.max(textDepth, 1), layers) : 0;
+        }
+
+        int visionLayersWithPrompts(int layers) {
+            return visionTokens > 0 && visionDepth > 0 ? Math.min(visionDepth, layers) : 0;
+        }
+    }
+
+    private final Config prompts;
+
     Clip(ModelConfig config, ModelWeights weights, ClipTokenizer tokenizer) {
-        super(requireFamily(config, ModelConfig.CLIP), weights, tokenizer);
+        super(config, weights, tokenizer);
+        this.prompts = config.familyConfig(Config.class);
     }
 
     /** Loads a Hugging Face CLIP folder (config.json, model.safetensors or pytorch_model.bin, tokenizer files). */
     public static Clip load(Path dir) {
-        return (Clip) ModelFolder.load(dir, ModelConfig.CLIP);
+        return ModelFolder.load(dir, Clip.class);
+    }
+
+    @Override
+    protected int textPromptTokens() {
+        return prompts.textTokens();
     }
 
     // ================================================================================================ parameters
 
-    /** Every parameter of a CLIP model with its shape, by HF state-dict name. */
-    public static Map<String, long[]> parameterShapes(ModelConfig c) {
+    /** Every parameter of a CLIP model with its shape, by HF state-dict name (VL prompts last). */
+    static Map<String, long[]> parameterShapes(ModelConfig c) {
         Map<String, long[]> shapes = new LinkedHashMap<>();
         textTowerShapes(c.text(), shapes);
         visionTowerShapes(c.vision(), "vision_model.pre_layrnorm", shapes); // sic: HF CLIP's spelling
         shapes.put("visual_projection.weight", new long[]{c.projectionDim(), c.vision().hiddenSize()});
         shapes.put("text_projection.weight", new long[]{c.projectionDim(), c.text().hiddenSize()});
         shapes.put("logit_scale", new long[]{});
+        Config p = c.familyConfig(Config.class);
+        for (int i = 0; i < p.textLayersWithPrompts(c.text().numHiddenLayers()); i++) {
+            String at = i == 0 ? "text_model.embeddings." : "text_model.encoder.layers." + i + ".";
+            shapes.put(at + PROMPT_CTX, new long[]{p.textTokens(), c.text().hiddenSize()});
+        }
+        for (int i = 0; i < p.visionLayersWithPrompts(c.vision().numHiddenLayers()); i++) {
+            String at = i == 0 ? "vision_model.embeddings." : "vision_model.encoder.layers." + i + ".";
+            shapes.put(at + PROMPT_CTX, new long[]{p.visionTokens(), c.vision().hiddenSize()});
+        }
         return shapes;
     }
 
@@ -101,8 +156,8 @@ public final class Clip extends ClipFamilyModel {
      * @param argmaxPooling pool at argmax(input_ids) (X-CLIP, and CLIP configs with the legacy eos_token_id 2); else
      *                      at the first position holding {@code eos_token_id}
      */
-    static NDArray[] textTransformer(Scope root, TextConfig t, NDArray inputIds, NDArray attentionMask,
-                                     boolean argmaxPooling, Trace trace) {
+    static NDArray[] textTransformer(Scope root, TextConfig t, Config prompts, NDArray inputIds,
+                                     NDArray attentionMask, boolean argmaxPooling, Trace trace) {
         Scope text = root.at("text_model");
         long length = inputIds.getShape().get(1);
         if (length > t.maxPositionEmbeddings()) {
@@ -113,9 +168,10 @@ public final class Clip extends ClipFamilyModel {
         NDArray tokens = ids.getNDArrayInternal()
                 .embedding(ids, text.at("embeddings.token_embedding").weight(), ai.djl.ndarray.types.SparseFormat.DENSE).singletonOrThrow();
         NDArray positions = text.at("embeddings.position_embedding").weight().get("0:" + length);
-        NDArray context = promptOrNull(text.at("embeddings"));
-        if (context != null) {
-            tokens = replaceAfterBos(tokens, context); // ViFi-CLIP: [SOS] + ctx + "class name." (+ EOT, padding)
+        int promptLayers = prompts.textLayersWithPrompts(t.numHiddenLayers());
+        if (promptLayers > 0) {
+            // ViFi-CLIP: [SOS] + ctx + "class name." (+ EOT, padding)
+            tokens = replaceAfterBos(tokens, text.at("embeddings").get(PROMPT_CTX));
         }
         NDArray x = tokens.add(positions);
 
@@ -125,9 +181,9 @@ public final class Clip extends ClipFamilyModel {
         }
         mask = mask.toType(x.getDataType(), false); // fp16 working weights: the mask must match (finfo.min -> -inf)
         for (int i = 0; i < t.numHiddenLayers(); i++) {
-            NDArray deep = i > 0 ? promptOrNull(text.at("encoder.layers", i)) : null;
-            if (deep != null) {
-                x = replaceAfterBos(x, deep); // deep prompts replace the previous layer's context outputs
+            if (i > 0 && i < promptLayers) {
+                // deep prompts replace the previous layer's context outputs
+                x = replaceAfterBos(x, text.at("encoder.layers", i).get(PROMPT_CTX));
             }
             x = Layers.encoderLayer(x, text.at("encoder.layers", i), t.numAttentionHeads(), t.hiddenAct(),
                     t.layerNormEps(), mask);
@@ -177,7 +233,7 @@ public final class Clip extends ClipFamilyModel {
         Shape shape = pixels.getShape();
         if (shape.dimension() != 4 || shape.get(1) != v.numChannels() || shape.get(2) != v.imageSize()
                 || shape.get(3) != v.imageSize()) {
-            throw new IllegalArgumentException("pixel values have shape " + shape + ", expected [N, "
+            throw new ConfigException("pixel values have shape " + shape + ", expected [N, "
                     + v.numChannels() + ", " + v.imageSize() + ", " + v.imageSize() + "]");
         }
         long n = shape.get(0);
@@ -198,20 +254,21 @@ public final class Clip extends ClipFamilyModel {
      * HF {@code CLIPVisionTransformer}: embeddings, pre-LayerNorm, encoder, post-LayerNorm of the class token.
      * Returns [pooled [N, Hv], last hidden [N, 1+patches, Hv]].
      */
-    static NDArray[] visionTransformer(Scope root, VisionConfig v, NDArray pixels, Trace trace) {
+    static NDArray[] visionTransformer(Scope root, VisionConfig v, Config prompts, NDArray pixels, Trace trace) {
         Scope vision = root.at("vision_model");
         NDArray x = visionEmbeddings(root, v, pixels);
-        NDArray prompts = promptOrNull(vision.at("embeddings"));
-        if (prompts != null) {
-            x = withVisualPrompts(x, prompts, true); // ViFi-CLIP VPT: appended after the position embeddings
+        int promptLayers = prompts.visionLayersWithPrompts(v.numHiddenLayers());
+        if (promptLayers > 0) {
+            // ViFi-CLIP VPT: appended after the position embeddings
+            x = withVisualPrompts(x, vision.at("embeddings").get(PROMPT_CTX), true);
         }
         trace.record("vision_embeddings", x);
         x = Layers.layerNorm(x, vision.at("pre_layrnorm"), v.layerNormEps());
         trace.record("vision_encoder_input", x);
         for (int i = 0; i < v.numHiddenLayers(); i++) {
-            NDArray deep = i > 0 ? promptOrNull(vision.at("encoder.layers", i)) : null;
-            if (deep != null) {
-                x = withVisualPrompts(x, deep, false); // replace the previous layer's prompt outputs
+            if (i > 0 && i < promptLayers) {
+                // replace the previous layer's prompt outputs
+                x = withVisualPrompts(x, vision.at("encoder.layers", i).get(PROMPT_CTX), false);
             }
             x = Layers.encoderLayer(x, vision.at("encoder.layers", i), v.numAttentionHeads(), v.hiddenAct(),
                     v.layerNormEps(), null);
@@ -233,13 +290,10 @@ public final class Clip extends ClipFamilyModel {
      * model uses them when its weights carry {@code text_model.embeddings.prompt_ctx} [n, Ht] (context after BOS),
      * {@code text_model.encoder.layers.<i>.prompt_ctx} (deep text prompts, i >= 1),
      * {@code vision_model.embeddings.prompt_ctx} [m, Hv] (tokens appended to the patch sequence) and
-     * {@code vision_model.encoder.layers.<i>.prompt_ctx} (deep visual prompts, i >= 1). Without them nothing changes.
+     * {@code vision_model.encoder.layers.<i>.prompt_ctx} (deep visual prompts, i >= 1). Which of them a model has
+     * is declared by its config ({@link Config}), never guessed from the weights.
      */
     public static final String PROMPT_CTX = "prompt_ctx";
-
-    private static NDArray promptOrNull(Scope s) {
-        return s.weights().contains(s.key(PROMPT_CTX)) ? s.get(PROMPT_CTX) : null;
-    }
 
     /** x [T, L, H] with positions 1..n (right after BOS) replaced by the context [n, H]. */
     static NDArray replaceAfterBos(NDArray x, NDArray context) {
@@ -272,7 +326,7 @@ public final class Clip extends ClipFamilyModel {
     private NDArray projectText(NDArray inputIds, NDArray attentionMask, Trace trace) {
         // HF CLIP: eos_token_id == 2 marks configs from before the EOT id was set; they pool at argmax(input_ids).
         boolean argmax = config.text().eosTokenId() == 2;
-        NDArray pooled = textTransformer(weights.at(""), config.text(), inputIds, attentionMask, argmax, trace)[0];
+        NDArray pooled = textTransformer(weights.at(""), config.text(), prompts, inputIds, attentionMask, argmax, trace)[0];
         return Layers.linearNoBias(pooled, weights.at("text_projection"));
     }
 
@@ -286,7 +340,7 @@ public final class Clip extends ClipFamilyModel {
     }
 
     private NDArray projectImage(NDArray pixelValues, Trace trace) {
-        NDArray pooled = visionTransformer(weights.at(""), config.vision(), pixelValues, trace)[0];
+        NDArray pooled = visionTransformer(weights.at(""), config.vision(), prompts, pixelValues, trace)[0];
         return Layers.linearNoBias(pooled, weights.at("visual_projection"));
     }
 
@@ -352,8 +406,217 @@ public final class Clip extends ClipFamilyModel {
     static Shape checkVideoShape(NDArray video) {
         Shape s = video.getShape();
         if (s.dimension() != 5) {
-            throw new IllegalArgumentException("video pixel values have shape " + s + ", expected [videos, frames, 3, S, S]");
+            throw new ConfigException("video pixel values have shape " + s + ", expected [videos, frames, 3, S, S]");
         }
         return s;
+    }
+
+    // ================================================================================================ family
+
+    /**
+     * CLIP as a {@link ModelFamily}: {@code model_type "clip"}, ViFi-CLIP's VL prompts ({@link Config}), HF's
+     * reference outputs and the original OpenAI CLIP and ViFi-CLIP checkpoints.
+     */
+    public static final class Family implements ModelFamily {
+
+        /**
+         * OpenAI CLIP ({@code clip/model.py}) state dicts, ViT backbones; the rows every CLIP-family layout shares
+         * ({@link KeyMappingRules#clipTowers}).
+         * <table>
+         * <caption>OpenAI CLIP → HF CLIPModel (text rows also for X-CLIP and ViFi-CLIP)</caption>
+         * <tr><th>original</th><th>Hugging Face</th><th>data</th></tr>
+         * <tr><td>token_embedding.weight</td><td>text_model.embeddings.token_embedding.weight</td><td>same</td></tr>
+         * <tr><td>positional_embedding</td><td>text_model.embeddings.position_embedding.weight</td><td>same</td></tr>
+         * <tr><td>transformer.resblocks.N.attn.in_proj_weight / _bias</td>
+         *     <td>text_model.encoder.layers.N.self_attn.{q,k,v}_proj.weight / .bias</td>
+         *     <td>split along dim 0: q = rows [0,w), k = [w,2w), v = [2w,3w)</td></tr>
+         * <tr><td>transformer.resblocks.N.attn.out_proj.*</td><td>text_model.encoder.layers.N.self_attn.out_proj.*</td><td>same</td></tr>
+         * <tr><td>transformer.resblocks.N.ln_1.* / ln_2.*</td><td>text_model.encoder.layers.N.layer_norm1.* / layer_norm2.*</td><td>same</td></tr>
+         * <tr><td>transformer.resblocks.N.mlp.c_fc.* / mlp.c_proj.*</td><td>text_model.encoder.layers.N.mlp.fc1.* / mlp.fc2.*</td><td>same</td></tr>
+         * <tr><td>ln_final.*</td><td>text_model.final_layer_norm.*</td><td>same</td></tr>
+         * <tr><td>text_projection [width, embed]</td><td>text_projection.weight [embed, width]</td><td>transposed</td></tr>
+         * <tr><td>visual.class_embedding</td><td>vision_model.embeddings.class_embedding</td><td>same</td></tr>
+         * <tr><td>visual.positional_embedding</td><td>vision_model.embeddings.position_embedding.weight</td><td>same</td></tr>
+         * <tr><td>visual.conv1.weight</td><td>vision_model.embeddings.patch_embedding.weight</td><td>same</td></tr>
+         * <tr><td>visual.ln_pre.*</td><td>vision_model.pre_layrnorm.* (HF CLIP's spelling; X-CLIP: pre_layernorm.*)</td><td>same</td></tr>
+         * <tr><td>visual.transformer.resblocks.N.…</td><td>vision_model.encoder.layers.N.… (as the text rows)</td><td>as text</td></tr>
+         * <tr><td>visual.ln_post.*</td><td>vision_model.post_layernorm.*</td><td>same</td></tr>
+         * <tr><td>visual.proj [width, embed]</td><td>visual_projection.weight [embed, width]</td><td>transposed</td></tr>
+         * <tr><td>logit_scale</td><td>logit_scale</td><td>same</td></tr>
+         * <tr><td>input_resolution, context_length, vocab_size</td><td>(dropped: scalars of OpenAI's JIT archives)</td><td></td></tr>
+         * </table>
+         */
+        public static final CheckpointLayout OPENAI = new CheckpointLayout("OPENAI_CLIP",
+                names -> names.contains("visual.proj") || names.contains("visual.conv1.weight")
+                        || names.contains("token_embedding.weight")
+                        || KeyMapping.anyStartsWith(names, "transformer.resblocks."),
+                KeyMappingRules.clipTowers("", "visual.", "pre_layrnorm"));
+
+        /**
+         * muzairkhattak/ViFi-CLIP checkpoints ({@code {"model": sd, ...}}; {@code trainers/vificlip.py}).
+         * <table>
+         * <caption>ViFi-CLIP → HF CLIPModel</caption>
+         * <tr><th>original</th><th>Hugging Face / vclip</th><th>data</th></tr>
+         * <tr><td>image_encoder.… (= clip.visual)</td><td>as visual.… above, CLIPModel names</td><td>as CLIP</td></tr>
+         * <tr><td>text_encoder.{transformer, positional_embedding, ln_final, text_projection}…</td><td>as the CLIP text rows</td><td>as CLIP</td></tr>
+         * <tr><td>logit_scale</td><td>logit_scale</td><td>same</td></tr>
+         * <tr><td>prompt_learner.ctx, image_encoder.VPT, {image,text}_encoder.transformer.resblocks.N.VPT_shallow</td>
+         *     <td>kept under these names; listed as extras: learned prompt vectors of ViFi-CLIP's prompt-learning
+         *     variants (not of the fully fine-tuned model)</td><td>same</td></tr>
+         * <tr><td>prompt_learner.token_prefix, token_suffix, complete_text_embeddings</td>
+         *     <td>(dropped: embeddings of the training class names; ViFi-CLIP's own loader deletes them)</td><td></td></tr>
+         * <tr><td>(none)</td><td>text_model.embeddings.token_embedding.weight is missing: ViFi-CLIP keeps the token
+         *     embedding outside the saved model, frozen, so take it from the OpenAI CLIP checkpoint it was trained
+         *     from ({@code --base})</td><td></td></tr>
+         * </table>
+         */
+        public static final CheckpointLayout VIFI = new CheckpointLayout("VIFI_CLIP",
+                names -> KeyMapping.anyStartsWith(names, "prompt_learner.", "image_encoder.", "text_encoder."),
+                KeyMappingRules.concat(KeyMappingRules.clipTowers("text_encoder.", "image_encoder.", "pre_layrnorm"),
+                        vifiAdditions()));
+
+        /** ViFi-CLIP's prompt-learning parameters (trainers/vificlip.py, clip/model.py). */
+        private static List<Rule> vifiAdditions() {
+            return List.of(
+                    // learned text context vectors [n_ctx, text_width], put between SOS and the class-name tokens
+                    extra("prompt_learner.ctx"),
+                    // learned visual prompt tokens [n_ctx_vision, vision_width], appended after the position embedding
+                    extra("image_encoder.VPT"),
+                    // deep prompts: replace the prompt tokens before block n (n >= 1)
+                    extra("image_encoder.transformer.resblocks.{n}.VPT_shallow"),
+                    extra("text_encoder.transformer.resblocks.{n}.VPT_shallow"),
+                    // token embeddings of the training class names: ViFi-CLIP's own loader deletes them (utils/tools.py)
+                    drop("prompt_learner.token_prefix"),
+                    drop("prompt_learner.token_suffix"),
+                    drop("prompt_learner.complete_text_embeddings"));
+        }
+
+        private static final Set<String> REFERENCE_OUTPUTS = Set.of("logits_per_image", "logits_per_text",
+                "image_embeds", "text_embeds", "image_features", "text_features", "text_features_eotpad",
+                "video_frame_features", "video_embeds_meanpool", "vision_embeddings", "vision_encoder_input",
+                "vision_layer0_output", "vision_last_hidden_state", "vision_pooler_output", "text_last_hidden_state",
+                "text_pooler_output", "text_eot_index");
+
+        @Override
+        public String modelType() {
+            return "clip";
+        }
+
+        @Override
+        public String displayName() {
+            return "CLIP (CLIPModel)";
+        }
+
+        @Override
+        public String architecture() {
+            return "CLIPModel";
+        }
+
+        @Override
+        public Clip.Config readConfig(ConfigReader top, ConfigReader text, ConfigReader vision) {
+            if (!top.has("vifi_prompts")) {
+                return Clip.Config.NONE;
+            }
+            ConfigReader p = top.object("vifi_prompts");
+            return new Clip.Config(p.integer("n_ctx_text", 0), p.integer("prompt_depth_text", 1),
+                    p.integer("n_ctx_vision", 0), p.integer("prompt_depth_vision", 0));
+        }
+
+        @Override
+        public void validate(ModelConfig config, List<String> problems) {
+            Clip.Config p = config.familyConfig(Clip.Config.class);
+            if (p.textTokens() < 0 || p.visionTokens() < 0 || p.textDepth() < 0 || p.visionDepth() < 0) {
+                problems.add("vifi_prompts values must not be negative, are " + p);
+            }
+            if (p.textTokens() > 0 && p.textDepth() < 1) {
+                // vificlip.py: "In VL prompting, Language prompt depth should be >=1"
+                problems.add("vifi_prompts.prompt_depth_text must be >= 1 when n_ctx_text > 0");
+            }
+        }
+
+        @Override
+        public void writeConfig(ModelConfig config, ObjectNode top, ObjectNode text, ObjectNode vision) {
+            Clip.Config p = config.familyConfig(Clip.Config.class);
+            if (p.enabled()) {
+                top.putObject("vifi_prompts").put("n_ctx_text", p.textTokens()).put("prompt_depth_text", p.textDepth())
+                        .put("n_ctx_vision", p.visionTokens()).put("prompt_depth_vision", p.visionDepth());
+            }
+        }
+
+        @Override
+        public void describe(ModelConfig config, Map<String, Object> summary) {
+            Clip.Config p = config.familyConfig(Clip.Config.class);
+            if (p.enabled()) {
+                summary.put("vl_prompts", "ViFi-CLIP: text " + p.textTokens() + " tokens x depth " + p.textDepth()
+                        + ", vision " + p.visionTokens() + " tokens x depth " + p.visionDepth());
+            }
+        }
+
+        @Override
+        public Map<String, long[]> parameterShapes(ModelConfig config) {
+            return Clip.parameterShapes(config);
+        }
+
+        /** Mean pooling takes any number of frames; 8 is what X-CLIP and ViFi-CLIP sample. */
+        @Override
+        public VideoInput videoInput(ModelConfig config) {
+            return VideoInput.anyFrames(8, config.vision().imageSize());
+        }
+
+        @Override
+        public VideoTextModel create(ModelConfig config, ModelWeights weights, ClipTokenizer tokenizer) {
+            return new Clip(config, weights, tokenizer);
+        }
+
+        @Override
+        public Set<String> referenceOutputs() {
+            return REFERENCE_OUTPUTS;
+        }
+
+        @Override
+        public void computeReference(VideoTextModel m, Map<String, NDArray> in, Trace trace, Map<String, NDArray> out) {
+            Clip model = (Clip) m;
+            NDArray ids = in.get("input_ids");
+            NDArray mask = in.get("attention_mask");
+            NDArray pixels = in.get("pixel_values");
+            if (ids != null && pixels != null) {
+                Output o = model.forward(ids, mask, pixels, trace);
+                out.put("logits_per_image", o.logitsPerImage());
+                out.put("logits_per_text", o.logitsPerText());
+                out.put("image_embeds", o.imageEmbeds());
+                out.put("text_embeds", o.textEmbeds());
+            }
+            Trace single = ids != null && pixels != null ? Trace.NONE : trace;
+            if (ids != null) {
+                out.put("text_features", model.textFeatures(ids, mask, single));
+            }
+            if (in.containsKey("input_ids_eotpad")) {
+                out.put("text_features_eotpad", model.textFeatures(in.get("input_ids_eotpad"), mask));
+            }
+            if (pixels != null) {
+                out.put("image_features", model.imageFeatures(pixels, single));
+            }
+            NDArray video = in.get("pixel_values_video");
+            if (video != null) {
+                out.put("video_frame_features", model.videoFrameFeatures(video));
+                out.put("video_embeds_meanpool", model.videoFeatures(video));
+            }
+        }
+
+        @Override
+        public List<CheckpointLayout> checkpointLayouts() {
+            return List.of(VIFI, OPENAI);
+        }
+
+        @Override
+        public boolean claims(Set<String> hfNames) {
+            return hfNames.contains("text_projection.weight") && hfNames.contains("visual_projection.weight");
+        }
+
+        @Override
+        public ModelConfig inferConfig(Map<String, StoredTensor> hf, ModelConfig.HeadCount heads) {
+            ModelConfig.Towers t = ModelConfig.inferTowers(hf, defaultTokenIds(), heads);
+            return new ModelConfig(this, t.projectionDim(), 2.6592, t.text(), t.vision(), Clip.Config.NONE);
+        }
     }
 }

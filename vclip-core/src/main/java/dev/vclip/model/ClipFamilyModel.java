@@ -8,28 +8,25 @@ import dev.vclip.weights.ModelWeights;
 import java.util.List;
 
 /**
- * What {@link Clip} and {@link XClip} share besides the layers: a config, the named weights (owned: closing the
- * model frees them), the tokenizer, and turning strings into text features.
+ * What models of CLIP's family share besides the layers: a config, the named weights (owned: closing the model frees
+ * them), the tokenizer, and turning strings into text features. Public so that a family outside this package
+ * (registered through {@link ModelFamilies}) can build on it.
  */
-abstract sealed class ClipFamilyModel implements VideoTextModel permits Clip, XClip {
+public abstract class ClipFamilyModel implements VideoTextModel {
 
-    final ModelConfig config;
-    final ModelWeights weights;
-    final ClipTokenizer tokenizer;
+    protected final ModelConfig config;
+    protected final ModelWeights weights;
+    protected final ClipTokenizer tokenizer;
 
-    ClipFamilyModel(ModelConfig config, ModelWeights weights, ClipTokenizer tokenizer) {
+    protected ClipFamilyModel(ModelConfig config, ModelWeights weights, ClipTokenizer tokenizer) {
         this.config = config;
         this.weights = weights;
         this.tokenizer = tokenizer;
     }
 
-    /** {@code config} when its model_type is {@code family}; an error naming the class to use otherwise. */
-    static ModelConfig requireFamily(ModelConfig config, String family) {
-        if (!config.modelType().equals(family)) {
-            throw new ConfigException("config is model_type '" + config.modelType() + "'; load it with "
-                    + (config.isXClip() ? "XClip" : "Clip"));
-        }
-        return config;
+    /** ViFi-CLIP's learned text context length (0: none); the text tower replaces that many placeholders. */
+    protected int textPromptTokens() {
+        return 0;
     }
 
     /** HF {@code get_text_features} on token ids [T, L] and attention mask [T, L]: [T, P], not normalised. */
@@ -38,11 +35,10 @@ abstract sealed class ClipFamilyModel implements VideoTextModel permits Clip, XC
     /** Tokenizes texts with the model's tokenizer (HF framing, the model's context length) and returns [T, P]. */
     @Override
     public NDArray textFeatures(List<String> texts, NDManager manager) {
-        String key = "text_model.embeddings." + Clip.PROMPT_CTX;
-        if (weights.contains(key)) {
+        if (textPromptTokens() > 0) {
             // ViFi-CLIP VL prompting tokenizes "X X ... X class name." and the text tower replaces the n placeholder
             // embeddings after BOS with the learned context (Clip.textTransformer)
-            String placeholders = "X ".repeat((int) weights.get(key).getShape().get(0));
+            String placeholders = "X ".repeat(textPromptTokens());
             texts = texts.stream().map(t -> placeholders + t).toList();
         }
         NDArray[] batch = TextBatch.encode(tokenizer, texts, config.text().maxPositionEmbeddings(),

@@ -27,55 +27,51 @@ import java.util.function.Consumer;
  * {@code merges.txt}; the bundled OpenAI vocabulary when the folder has none).
  */
 public final class ModelFolder {
+    private static final System.Logger LOG = System.getLogger(ModelFolder.class.getName());
+
     private ModelFolder() {
     }
 
-    /** Loads whichever family config.json names ({@code clip} or {@code xclip}). */
+    /** Loads whichever family config.json names; warnings (ignored keys, unused tensors) go to the logger. */
     public static VideoTextModel load(Path dir) {
-        return load(dir, null);
+        return load(dir, w -> LOG.log(System.Logger.Level.WARNING, w));
     }
 
-    static VideoTextModel load(Path dir, String requiredType) {
-        return load(dir, requiredType, w -> System.err.println("warning: " + w));
+    /** Loads a folder whose model must be of class {@code type} (an error naming the folder's family otherwise). */
+    public static <M extends VideoTextModel> M load(Path dir, Class<M> type) {
+        VideoTextModel model = load(dir);
+        if (!type.isInstance(model)) {
+            String family = model.family().displayName();
+            model.close();
+            throw new ConfigException(dir.resolve("config.json") + ": the model is " + family + ", not "
+                    + type.getSimpleName() + "; load it with ModelFolder.load");
+        }
+        return type.cast(model);
     }
 
-    public static VideoTextModel load(Path dir, String requiredType, Consumer<String> warnings) {
+    public static VideoTextModel load(Path dir, Consumer<String> warnings) {
         if (!Files.isDirectory(dir)) {
             throw new ConfigException(dir + ": not a folder (expected a model folder with config.json and weights)");
         }
         ModelConfig config = ModelConfig.read(dir.resolve("config.json"), warnings);
-        if (requiredType != null && !requiredType.equals(config.modelType())) {
-            throw new ConfigException(dir.resolve("config.json") + ": model_type is '" + config.modelType()
-                    + "', expected '" + requiredType + "'");
-        }
         ClipTokenizer tokenizer = ClipTokenizer.forModelDir(dir);
         List<TensorFile> files = openWeights(dir);
         try {
-            Map<String, long[]> expected = new java.util.LinkedHashMap<>(parameterShapes(config));
-            if (!config.isXClip()) {
-                for (TensorFile f : files) {
-                    for (String name : f.names()) {
-                        if (name.endsWith("." + Clip.PROMPT_CTX)) {
-                            expected.putIfAbsent(name, f.get(name).shape()); // ViFi-CLIP VL prompts, when trained
-                        }
-                    }
-                }
-            }
-            ModelWeights weights = ModelWeights.load(files, expected, null, warnings);
+            ModelWeights weights = ModelWeights.load(files, parameterShapes(config), null, warnings);
             return create(config, weights, tokenizer);
         } finally {
             files.forEach(TensorFile::close);
         }
     }
 
-    /** The parameters a config's model has, by HF name, with shapes. */
+    /** The parameters a config's model has, by HF name, with shapes (the family declares them). */
     public static Map<String, long[]> parameterShapes(ModelConfig config) {
-        return config.isXClip() ? XClip.parameterShapes(config) : Clip.parameterShapes(config);
+        return config.family().parameterShapes(config);
     }
 
-    /** Wraps weights that fit {@code config} into the right model class. */
+    /** Wraps weights that fit {@code config} into its family's model. */
     public static VideoTextModel create(ModelConfig config, ModelWeights weights, ClipTokenizer tokenizer) {
-        return config.isXClip() ? new XClip(config, weights, tokenizer) : new Clip(config, weights, tokenizer);
+        return config.family().create(config, weights, tokenizer);
     }
 
     /** A model with random weights of the config's shapes (for tests, benchmarks, training from scratch). */
@@ -96,7 +92,7 @@ public final class ModelFolder {
         for (String name : new String[]{"pytorch_model.bin", "model.pth", "model.pt"}) {
             Path bin = dir.resolve(name);
             if (Files.isRegularFile(bin)) {
-                return List.of(MappedCheckpoint.open(bin));
+                return List.of(MappedCheckpoint.open(bin, ModelFamilies.checkpointLayouts()));
             }
         }
         throw new WeightsException(dir + ": no weights found (expected model.safetensors, "

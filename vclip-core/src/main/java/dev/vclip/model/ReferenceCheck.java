@@ -15,7 +15,7 @@ import java.util.Set;
 
 /**
  * Compares a model's outputs with reference outputs stored in a case file (safetensors), tensor by tensor, under
- * their Hugging Face output names. The inputs it recognises are {@code input_ids}, {@code attention_mask},
+ * their Hugging Face output names; the model's family computes them ({@link ModelFamily#computeReference}). The inputs it recognises are {@code input_ids}, {@code attention_mask},
  * {@code input_ids_eotpad}, {@code pixel_values} and (CLIP) {@code pixel_values_video}; every other tensor in the
  * file is an expected output. This is how vclip proves parity with {@code transformers}, and how a user checks a
  * converted checkpoint against outputs made in Python.
@@ -29,18 +29,6 @@ public final class ReferenceCheck {
 
     public static final Set<String> INPUTS = Set.of("input_ids", "attention_mask", "input_ids_eotpad", "pixel_values",
             "pixel_values_video");
-
-    /** Output names vclip computes, per family (intermediates included). */
-    public static final Set<String> CLIP_OUTPUTS = Set.of("logits_per_image", "logits_per_text", "image_embeds",
-            "text_embeds", "image_features", "text_features", "text_features_eotpad", "video_frame_features",
-            "video_embeds_meanpool", "vision_embeddings", "vision_encoder_input", "vision_layer0_output",
-            "vision_last_hidden_state", "vision_pooler_output", "text_last_hidden_state", "text_pooler_output",
-            "text_eot_index");
-    public static final Set<String> XCLIP_OUTPUTS = Set.of("logits_per_video", "logits_per_text", "text_embeds",
-            "video_embeds", "text_features", "text_features_eotpad", "video_features", "vision_embeddings",
-            "vision_encoder_input", "vision_layer0_output", "vision_last_hidden_state", "vision_pooler_output",
-            "frame_embeds", "mit_last_hidden_state", "prompt_visual_features", "prompts_generator_output",
-            "text_last_hidden_state", "text_pooler_output", "text_eot_index");
 
     public enum Status { PASS, FAIL, NOT_COMPUTED, UNKNOWN_NAME }
 
@@ -72,66 +60,11 @@ public final class ReferenceCheck {
             }
             Map<String, NDArray> computed = new LinkedHashMap<>();
             try (Trace trace = Trace.recording(manager)) {
-                if (model instanceof XClip xclip) {
-                    computeXClip(xclip, inputs, trace, computed);
-                } else if (model instanceof Clip clip) {
-                    computeClip(clip, inputs, trace, computed);
-                }
+                ModelFamily family = model.family();
+                family.computeReference(model, inputs, trace, computed);
                 trace.values().forEach(computed::putIfAbsent);
-                return compare(caseFile, computed, model instanceof XClip ? XCLIP_OUTPUTS : CLIP_OUTPUTS);
+                return compare(caseFile, computed, family.referenceOutputs());
             }
-        }
-    }
-
-    private static void computeXClip(XClip model, Map<String, NDArray> in, Trace trace, Map<String, NDArray> out) {
-        NDArray ids = in.get("input_ids");
-        NDArray mask = in.get("attention_mask");
-        NDArray pixels = in.get("pixel_values");
-        if (ids != null && pixels != null) {
-            XClip.Output o = model.forward(ids, mask, pixels, trace);
-            out.put("logits_per_video", o.logitsPerVideo());
-            out.put("logits_per_text", o.logitsPerText());
-            out.put("text_embeds", o.textEmbeds());
-            out.put("video_embeds", o.videoEmbeds());
-        }
-        // without the other modality, record the intermediates through the single-tower path instead
-        Trace single = ids != null && pixels != null ? Trace.NONE : trace;
-        if (ids != null) {
-            out.put("text_features", model.textFeatures(ids, mask, single));
-        }
-        if (in.containsKey("input_ids_eotpad")) {
-            out.put("text_features_eotpad", model.textFeatures(in.get("input_ids_eotpad"), mask));
-        }
-        if (pixels != null) {
-            out.put("video_features", model.videoFeatures(pixels, single));
-        }
-    }
-
-    private static void computeClip(Clip model, Map<String, NDArray> in, Trace trace, Map<String, NDArray> out) {
-        NDArray ids = in.get("input_ids");
-        NDArray mask = in.get("attention_mask");
-        NDArray pixels = in.get("pixel_values");
-        if (ids != null && pixels != null) {
-            Clip.Output o = model.forward(ids, mask, pixels, trace);
-            out.put("logits_per_image", o.logitsPerImage());
-            out.put("logits_per_text", o.logitsPerText());
-            out.put("image_embeds", o.imageEmbeds());
-            out.put("text_embeds", o.textEmbeds());
-        }
-        Trace single = ids != null && pixels != null ? Trace.NONE : trace;
-        if (ids != null) {
-            out.put("text_features", model.textFeatures(ids, mask, single));
-        }
-        if (in.containsKey("input_ids_eotpad")) {
-            out.put("text_features_eotpad", model.textFeatures(in.get("input_ids_eotpad"), mask));
-        }
-        if (pixels != null) {
-            out.put("image_features", model.imageFeatures(pixels, single));
-        }
-        NDArray video = in.get("pixel_values_video");
-        if (video != null) {
-            out.put("video_frame_features", model.videoFrameFeatures(video));
-            out.put("video_embeds_meanpool", model.videoFeatures(video));
         }
     }
 

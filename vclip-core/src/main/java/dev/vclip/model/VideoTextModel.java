@@ -8,11 +8,27 @@ import dev.vclip.weights.ModelWeights;
 import java.util.List;
 
 /**
- * What tasks need of a video–text model: a vector per video and per text in one joint space. Implemented by
- * {@link Clip} (frame features, mean-pooled) and {@link XClip} (cross-frame vision, MIT, prompts).
+ * What tasks need of a video–text model: a vector per video and per text in one joint space. Each
+ * {@link ModelFamily} makes one ({@link Clip}: frame features, mean-pooled; {@link XClip}: cross-frame vision, MIT,
+ * prompts); callers ask it what input it takes ({@link #videoInput()}), never which family it is.
  * Returned arrays live in the manager of the inputs (or the manager passed in).
+ *
+ * <p>Thread safety: a loaded model is read-only (memory-mapped weights, no caches), so one instance serves concurrent
+ * callers as long as each passes arrays of its own {@code NDManager}; libtorch runs each call on its intra-op
+ * threads ({@code ai.djl.pytorch.num_threads}), so more concurrent calls than cores only queue. Training copies
+ * ({@code ModelWeights.trainable}) are not shared.
  */
 public interface VideoTextModel extends AutoCloseable {
+
+    /** The frames per clip and the frame size this model takes. */
+    default VideoInput videoInput() {
+        return family().videoInput(config());
+    }
+
+    /** The family that made this model (its config, parameters and checkpoint rules). */
+    default ModelFamily family() {
+        return config().family();
+    }
 
     /** Video vectors [V, P] for pixel values [V, F, 3, S, S]. */
     NDArray videoFeatures(NDArray pixelValuesVideo);

@@ -3,14 +3,26 @@ package dev.vclip.model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vclip.model.ModelConfig.VisionConfig;
 import dev.vclip.tokenizer.ClipTokenizer;
+import dev.vclip.weights.CheckpointLayout;
+import dev.vclip.weights.KeyMapping;
+import dev.vclip.weights.KeyMappingRules;
+import dev.vclip.weights.KeyMappingRules.Rule;
 import dev.vclip.weights.ModelWeights;
 import dev.vclip.weights.ModelWeights.Scope;
+import dev.vclip.weights.StoredTensor;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+
+import static dev.vclip.weights.KeyMappingRules.rename;
+import static dev.vclip.weights.KeyMappingRules.split;
 
 /**
  * X-CLIP (Ni et al., "Expanding Language-Image Pretrained Models for General Video Recognition", ECCV 2022), as HF's
@@ -28,21 +40,37 @@ import java.util.Map;
  */
 public final class XClip extends ClipFamilyModel {
 
+    // ================================================================================================ config
+
+    /**
+     * X-CLIP's keys beyond CLIP's (HF {@code XCLIPConfig}, {@code XCLIPVisionConfig}; defaults of
+     * configuration_x_clip.py): the MIT and the frame count live in {@code vision_config}, the prompt generator at
+     * the top level.
+     */
+    public record Config(int numFrames, int mitHiddenSize, int mitIntermediateSize, int mitNumHiddenLayers,
+                         int mitNumAttentionHeads, int promptLayers, double promptAlpha, String promptHiddenAct,
+                         int promptNumAttentionHeads) implements ModelFamily.Config {
+    }
+
+    private final Config x;
+
     XClip(ModelConfig config, ModelWeights weights, ClipTokenizer tokenizer) {
-        super(requireFamily(config, ModelConfig.XCLIP), weights, tokenizer);
+        super(config, weights, tokenizer);
+        this.x = config.familyConfig(Config.class);
     }
 
     /** Loads a Hugging Face X-CLIP folder (e.g. microsoft/xclip-base-patch32). */
     public static XClip load(Path dir) {
-        return (XClip) ModelFolder.load(dir, ModelConfig.XCLIP);
+        return ModelFolder.load(dir, XClip.class);
     }
 
     // ================================================================================================ parameters
 
     /** Every parameter of an X-CLIP model with its shape, by HF state-dict name. */
-    public static Map<String, long[]> parameterShapes(ModelConfig c) {
+    static Map<String, long[]> parameterShapes(ModelConfig c) {
         Map<String, long[]> shapes = new LinkedHashMap<>();
         VisionConfig v = c.vision();
+        Config x = c.familyConfig(Config.class);
         int p = c.projectionDim();
         Clip.textTowerShapes(c.text(), shapes);
         Clip.visionTowerShapes(v, "vision_model.pre_layernorm", shapes);
@@ -55,14 +83,14 @@ public final class XClip extends ClipFamilyModel {
         shapes.put("visual_projection.weight", new long[]{p, v.hiddenSize()});
         shapes.put("text_projection.weight", new long[]{p, c.text().hiddenSize()});
         shapes.put("logit_scale", new long[]{});
-        shapes.put("mit.position_embedding", new long[]{1, v.numFrames(), v.mitHiddenSize()});
-        for (int i = 0; i < v.mitNumHiddenLayers(); i++) {
-            Clip.encoderLayerShapes("mit.encoder.layers." + i, v.mitHiddenSize(), v.mitIntermediateSize(), shapes);
+        shapes.put("mit.position_embedding", new long[]{1, x.numFrames(), x.mitHiddenSize()});
+        for (int i = 0; i < x.mitNumHiddenLayers(); i++) {
+            Clip.encoderLayerShapes("mit.encoder.layers." + i, x.mitHiddenSize(), x.mitIntermediateSize(), shapes);
         }
         Clip.layerNormShapes("prompts_visual_layernorm", v.hiddenSize(), shapes);
         shapes.put("prompts_visual_projection", new long[]{v.hiddenSize(), p}); // a plain parameter, used as x @ W
         Clip.layerNormShapes("prompts_generator.layernorm", p, shapes);
-        for (int i = 0; i < c.promptLayers(); i++) {
+        for (int i = 0; i < x.promptLayers(); i++) {
             String layer = "prompts_generator.decoder." + i;
             for (String proj : new String[]{"q_proj", "k_proj", "v_proj"}) {
                 shapes.put(layer + ".cross_attn." + proj + ".weight", new long[]{p, p});
@@ -136,14 +164,14 @@ public final class XClip extends ClipFamilyModel {
      * pre-LN encoder layers, plus the input (without position embedding) as a residual, then the mean over frames.
      * Returns [video features [B, P], last hidden [B, F, P]].
      */
-    static NDArray[] multiFrameIntegration(Scope root, VisionConfig v, NDArray frameEmbeds, Trace trace) {
+    static NDArray[] multiFrameIntegration(Scope root, VisionConfig v, Config c, NDArray frameEmbeds, Trace trace) {
         Scope mit = root.at("mit");
-        NDArray x = frameEmbeds.add(mit.get("position_embedding"));
-        for (int i = 0; i < v.mitNumHiddenLayers(); i++) {
-            x = Layers.encoderLayer(x, mit.at("encoder.layers", i), v.mitNumAttentionHeads(), v.hiddenAct(),
+        NDArray h = frameEmbeds.add(mit.get("position_embedding"));
+        for (int i = 0; i < c.mitNumHiddenLayers(); i++) {
+            h = Layers.encoderLayer(h, mit.at("encoder.layers", i), c.mitNumAttentionHeads(), v.hiddenAct(),
                     v.layerNormEps(), null);
         }
-        NDArray last = x.add(frameEmbeds);
+        NDArray last = h.add(frameEmbeds);
         trace.record("mit_last_hidden_state", last);
         return new NDArray[]{last.mean(new int[]{1}), last};
     }
@@ -173,10 +201,11 @@ public final class XClip extends ClipFamilyModel {
      *   return alpha · x
      * </pre>
      */
-    static NDArray promptGenerator(Scope root, ModelConfig c, NDArray text, NDArray visual) {
+    static NDArray promptGenerator(Scope root, ModelConfig config, NDArray text, NDArray visual) {
+        Config c = config.familyConfig(Config.class);
         Scope gen = root.at("prompts_generator");
-        double textEps = c.text().layerNormEps();
-        NDArray context = Layers.layerNorm(visual, gen.at("layernorm"), c.vision().layerNormEps());
+        double textEps = config.text().layerNormEps();
+        NDArray context = Layers.layerNorm(visual, gen.at("layernorm"), config.vision().layerNormEps());
         NDArray x = text;
         for (int i = 0; i < c.promptLayers(); i++) {
             Scope layer = gen.at("decoder", i);
@@ -210,7 +239,8 @@ public final class XClip extends ClipFamilyModel {
     }
 
     private NDArray projectText(NDArray inputIds, NDArray attentionMask, Trace trace) {
-        NDArray pooled = Clip.textTransformer(weights.at(""), config.text(), inputIds, attentionMask, true, trace)[0];
+        NDArray pooled = Clip.textTransformer(weights.at(""), config.text(), Clip.Config.NONE, inputIds, attentionMask,
+                true, trace)[0];
         return Layers.linearNoBias(pooled, weights.at("text_projection"));
     }
 
@@ -235,16 +265,16 @@ public final class XClip extends ClipFamilyModel {
         Shape s = Clip.checkVideoShape(pixelValues);
         int frames = (int) s.get(1);
         VisionConfig v = config.vision();
-        if (frames != v.numFrames()) {
+        if (frames != x.numFrames()) {
             // the MIT position embedding has one row per frame: HF requires the same count
-            throw new IllegalArgumentException("this X-CLIP model takes " + v.numFrames() + " frames per video (config "
+            throw new ConfigException("this X-CLIP model takes " + x.numFrames() + " frames per video (config "
                     + "vision_config.num_frames), got " + frames);
         }
         NDArray flat = pixelValues.reshape(s.get(0) * frames, s.get(2), s.get(3), s.get(4)); // video-major
         NDArray[] vision = crossFrameVisionTransformer(weights.at(""), v, flat, frames, trace);
         NDArray frameEmbeds = Layers.linearNoBias(vision[0], weights.at("visual_projection")).reshape(s.get(0), frames, -1);
         trace.record("frame_embeds", frameEmbeds);
-        NDArray videoFeatures = multiFrameIntegration(weights.at(""), v, frameEmbeds, trace)[0];
+        NDArray videoFeatures = multiFrameIntegration(weights.at(""), v, x, frameEmbeds, trace)[0];
         trace.record("video_features", videoFeatures);
         NDArray context = promptVisualFeatures(weights.at(""), config, vision[1], frames);
         trace.record("prompt_visual_features", context);
@@ -290,5 +320,232 @@ public final class XClip extends ClipFamilyModel {
         // einsum("bd,bkd->bk"): each video against its own conditioned copy of every text
         NDArray logitsPerVideo = textEmbeds.matMul(videoEmbeds.expandDims(2)).squeeze(2).mul(scale);
         return new NDList(logitsPerVideo, logitsPerVideo.transpose(), textEmbeds, videoEmbeds);
+    }
+
+    // ================================================================================================ family
+
+    /**
+     * X-CLIP as a {@link ModelFamily}: {@code model_type "xclip"}, the keys of {@link Config}, the parameters above,
+     * HF's reference outputs, the new modules (message tokens, MIT, prompts) and the original VideoX checkpoints.
+     */
+    public static final class Family implements ModelFamily {
+
+        /**
+         * microsoft/VideoX X-CLIP training checkpoints ({@code ckpt["model"]}): OpenAI CLIP's towers (X-CLIP spells
+         * the vision pre-norm {@code pre_layernorm}) plus X-CLIP's own parts, as HF's
+         * {@code convert_x_clip_original_pytorch_to_hf.py} renames them (VideoX X-CLIP models/cct.py, mit.py,
+         * prompt.py, xclip.py).
+         * <table>
+         * <caption>X-CLIP original → HF XCLIPModel, besides the CLIP rows (Clip.Family)</caption>
+         * <tr><th>original</th><th>Hugging Face</th><th>data</th></tr>
+         * <tr><td>visual.transformer.resblocks.N.message_fc.* / message_ln.*</td><td>vision_model.encoder.layers.N.message_fc.* / message_ln.*</td><td>same</td></tr>
+         * <tr><td>visual.transformer.resblocks.N.message_attn.in_proj_weight / _bias</td>
+         *     <td>vision_model.encoder.layers.N.message_attn.{q,k,v}_proj.weight / .bias</td><td>split in three</td></tr>
+         * <tr><td>visual.transformer.resblocks.N.message_attn.out_proj.*</td><td>vision_model.encoder.layers.N.message_attn.out_proj.*</td><td>same</td></tr>
+         * <tr><td>mit.positional_embedding [1, frames, embed]</td><td>mit.position_embedding</td><td>same</td></tr>
+         * <tr><td>mit.resblocks.N.… (attn, ln_1, ln_2, mlp.c_fc, mlp.c_proj)</td><td>mit.encoder.layers.N.… (as the text rows)</td><td>as text</td></tr>
+         * <tr><td>prompts_visual_ln.*</td><td>prompts_visual_layernorm.*</td><td>same</td></tr>
+         * <tr><td>prompts_visual_proj [vision_width, embed]</td><td>prompts_visual_projection [vision_width, embed]</td><td>same, NOT transposed (used as x @ W)</td></tr>
+         * <tr><td>prompts_generator.norm.*</td><td>prompts_generator.layernorm.*</td><td>same</td></tr>
+         * <tr><td>prompts_generator.decoder.N.{cross_attn.{q,k,v}_proj.weight, cross_attn.proj.*, norm1.*, norm3.*, mlp.0.*, mlp.3.*}</td>
+         *     <td>unchanged</td><td>same</td></tr>
+         * <tr><td>prompts_generator.alpha</td><td>prompts_generator.alpha</td><td>same</td></tr>
+         * </table>
+         */
+        public static final CheckpointLayout VIDEOX = new CheckpointLayout("XCLIP_ORIGINAL",
+                names -> KeyMapping.anyStartsWith(names, "mit.", "prompts_generator.", "prompts_visual_")
+                        || names.stream().anyMatch(n -> n.contains(".message_attn.")),
+                KeyMappingRules.concat(KeyMappingRules.clipTowers("", "visual.", "pre_layernorm"), videoxAdditions()));
+
+        private static List<Rule> videoxAdditions() {
+            String block = "visual.transformer.resblocks.{n}.";
+            String layer = "vision_model.encoder.layers.{n}.";
+            String decoder = "prompts_generator.decoder.{n}.";
+            List<Rule> rules = new ArrayList<>(List.of(
+                    // cross-frame communication (CrossFramelAttentionBlock)
+                    rename(block + "message_fc.{p}", layer + "message_fc.{p}"),
+                    rename(block + "message_ln.{p}", layer + "message_ln.{p}"),
+                    split(block + "message_attn.in_proj_weight", layer + "message_attn.{qkv}_proj.weight"),
+                    split(block + "message_attn.in_proj_bias", layer + "message_attn.{qkv}_proj.bias"),
+                    rename(block + "message_attn.out_proj.{p}", layer + "message_attn.out_proj.{p}"),
+                    // multi-frame integration transformer: its blocks are mit.resblocks.N, no ".transformer"
+                    rename("mit.positional_embedding", "mit.position_embedding")));
+            rules.addAll(KeyMappingRules.encoderLayer("mit.resblocks.{n}.", "mit.encoder.layers.{n}."));
+            rules.addAll(List.of(
+                    rename("prompts_visual_ln.{p}", "prompts_visual_layernorm.{p}"),
+                    // a plain [vision_width, embed_dim] parameter used as x @ W in both codes: not transposed
+                    rename("prompts_visual_proj", "prompts_visual_projection"),
+                    // video-specific prompt generator (VideoSpecificPrompt → XCLIPPromptGenerator)
+                    rename("prompts_generator.norm.{p}", "prompts_generator.layernorm.{p}"),
+                    rename(decoder + "cross_attn.q_proj.weight", decoder + "cross_attn.q_proj.weight"),
+                    rename(decoder + "cross_attn.k_proj.weight", decoder + "cross_attn.k_proj.weight"),
+                    rename(decoder + "cross_attn.v_proj.weight", decoder + "cross_attn.v_proj.weight"),
+                    rename(decoder + "cross_attn.proj.{p}", decoder + "cross_attn.proj.{p}"),
+                    rename(decoder + "norm1.{p}", decoder + "norm1.{p}"),
+                    rename(decoder + "norm3.{p}", decoder + "norm3.{p}"),
+                    rename(decoder + "mlp.0.{p}", decoder + "mlp.0.{p}"),
+                    rename(decoder + "mlp.3.{p}", decoder + "mlp.3.{p}"),
+                    rename("prompts_generator.alpha", "prompts_generator.alpha")));
+            return rules;
+        }
+
+        private static final Set<String> REFERENCE_OUTPUTS = Set.of("logits_per_video", "logits_per_text",
+                "text_embeds", "video_embeds", "text_features", "text_features_eotpad", "video_features",
+                "vision_embeddings", "vision_encoder_input", "vision_layer0_output", "vision_last_hidden_state",
+                "vision_pooler_output", "frame_embeds", "mit_last_hidden_state", "prompt_visual_features",
+                "prompts_generator_output", "text_last_hidden_state", "text_pooler_output", "text_eot_index");
+
+        @Override
+        public String modelType() {
+            return "xclip";
+        }
+
+        @Override
+        public String displayName() {
+            return "X-CLIP (XCLIPModel)";
+        }
+
+        @Override
+        public String architecture() {
+            return "XCLIPModel";
+        }
+
+        /** XCLIPTextConfig's defaults (the legacy ids: X-CLIP pools at argmax(input_ids) whatever they are). */
+        @Override
+        public ModelConfig.TokenIds defaultTokenIds() {
+            return new ModelConfig.TokenIds(0, 2, 1);
+        }
+
+        @Override
+        public XClip.Config readConfig(ConfigReader top, ConfigReader text, ConfigReader vision) {
+            return new XClip.Config(vision.integer("num_frames", 8), vision.integer("mit_hidden_size", 512),
+                    vision.integer("mit_intermediate_size", 2048), vision.integer("mit_num_hidden_layers", 1),
+                    vision.integer("mit_num_attention_heads", 8), top.integer("prompt_layers", 2),
+                    top.number("prompt_alpha", 0.1), top.activation("prompt_hidden_act", "quick_gelu"),
+                    top.integer("prompt_num_attention_heads", 8));
+        }
+
+        @Override
+        public void validate(ModelConfig config, List<String> problems) {
+            XClip.Config c = config.familyConfig(XClip.Config.class);
+            ModelConfig.positive(problems, "vision_config.num_frames", c.numFrames());
+            ModelConfig.positive(problems, "vision_config.mit_num_attention_heads", c.mitNumAttentionHeads());
+            ModelConfig.positive(problems, "prompt_num_attention_heads", c.promptNumAttentionHeads());
+            if (c.mitHiddenSize() != config.projectionDim()) {
+                // MIT runs on the projected frame embeddings (modeling_x_clip.py XCLIPMultiframeIntegrationTransformer)
+                problems.add("vision_config.mit_hidden_size " + c.mitHiddenSize() + " must equal projection_dim "
+                        + config.projectionDim());
+            }
+            if (c.mitNumAttentionHeads() > 0 && c.mitHiddenSize() % c.mitNumAttentionHeads() != 0) {
+                problems.add("vision_config.mit_hidden_size is not divisible by mit_num_attention_heads");
+            }
+            if (c.promptNumAttentionHeads() > 0 && config.projectionDim() % c.promptNumAttentionHeads() != 0) {
+                problems.add("projection_dim " + config.projectionDim() + " is not divisible by "
+                        + "prompt_num_attention_heads " + c.promptNumAttentionHeads());
+            }
+        }
+
+        @Override
+        public void writeConfig(ModelConfig config, ObjectNode top, ObjectNode text, ObjectNode vision) {
+            XClip.Config c = config.familyConfig(XClip.Config.class);
+            top.put("prompt_layers", c.promptLayers()).put("prompt_alpha", c.promptAlpha())
+                    .put("prompt_hidden_act", c.promptHiddenAct())
+                    .put("prompt_num_attention_heads", c.promptNumAttentionHeads());
+            vision.put("mit_hidden_size", c.mitHiddenSize()).put("mit_intermediate_size", c.mitIntermediateSize())
+                    .put("mit_num_hidden_layers", c.mitNumHiddenLayers())
+                    .put("mit_num_attention_heads", c.mitNumAttentionHeads()).put("num_frames", c.numFrames());
+        }
+
+        @Override
+        public void describe(ModelConfig config, Map<String, Object> summary) {
+            XClip.Config c = config.familyConfig(XClip.Config.class);
+            summary.put("frames", c.numFrames());
+            summary.put("mit", c.mitNumHiddenLayers() + " layers, width " + c.mitHiddenSize() + ", "
+                    + c.mitNumAttentionHeads() + " heads");
+            summary.put("prompt_generator", c.promptLayers() + " layers, " + c.promptNumAttentionHeads() + " heads");
+        }
+
+        @Override
+        public Map<String, long[]> parameterShapes(ModelConfig config) {
+            return XClip.parameterShapes(config);
+        }
+
+        /** X-CLIP takes exactly the frames its MIT has position embeddings for. */
+        @Override
+        public VideoInput videoInput(ModelConfig config) {
+            return VideoInput.fixedFrames(config.familyConfig(XClip.Config.class).numFrames(),
+                    config.vision().imageSize());
+        }
+
+        /** X-CLIP's zero-shot and training code use the bare class name ({@code generate_text}). */
+        @Override
+        public String classTemplate() {
+            return "{}";
+        }
+
+        @Override
+        public VideoTextModel create(ModelConfig config, ModelWeights weights, ClipTokenizer tokenizer) {
+            return new XClip(config, weights, tokenizer);
+        }
+
+        @Override
+        public Set<String> referenceOutputs() {
+            return REFERENCE_OUTPUTS;
+        }
+
+        @Override
+        public void computeReference(VideoTextModel m, Map<String, NDArray> in, Trace trace, Map<String, NDArray> out) {
+            XClip model = (XClip) m;
+            NDArray ids = in.get("input_ids");
+            NDArray mask = in.get("attention_mask");
+            NDArray pixels = in.get("pixel_values");
+            if (ids != null && pixels != null) {
+                Output o = model.forward(ids, mask, pixels, trace);
+                out.put("logits_per_video", o.logitsPerVideo());
+                out.put("logits_per_text", o.logitsPerText());
+                out.put("text_embeds", o.textEmbeds());
+                out.put("video_embeds", o.videoEmbeds());
+            }
+            // without the other modality, record the intermediates through the single-tower path instead
+            Trace single = ids != null && pixels != null ? Trace.NONE : trace;
+            if (ids != null) {
+                out.put("text_features", model.textFeatures(ids, mask, single));
+            }
+            if (in.containsKey("input_ids_eotpad")) {
+                out.put("text_features_eotpad", model.textFeatures(in.get("input_ids_eotpad"), mask));
+            }
+            if (pixels != null) {
+                out.put("video_features", model.videoFeatures(pixels, single));
+            }
+        }
+
+        /** Message tokens, MIT and prompts are X-CLIP's additions to CLIP (X-CLIP's optimizer.py, {@code k in name}). */
+        @Override
+        public List<String> newModuleKeywords() {
+            return List.of("mit", "prompts", "message_");
+        }
+
+        @Override
+        public List<CheckpointLayout> checkpointLayouts() {
+            return List.of(VIDEOX);
+        }
+
+        @Override
+        public boolean claims(Set<String> hfNames) {
+            return KeyMapping.anyStartsWith(hfNames, "mit.", "prompts_generator.", "prompts_visual_");
+        }
+
+        /** Also {@code num_frames} from {@code mit.position_embedding [1, frames, width]}; heads = width / 64. */
+        @Override
+        public ModelConfig inferConfig(Map<String, StoredTensor> hf, ModelConfig.HeadCount heads) {
+            ModelConfig.Towers t = ModelConfig.inferTowers(hf, defaultTokenIds(), heads);
+            int mitWidth = ModelConfig.dim(hf, "mit.position_embedding", 2);
+            XClip.Config c = new XClip.Config(ModelConfig.dim(hf, "mit.position_embedding", 1), mitWidth,
+                    ModelConfig.intermediate(hf, "mit.encoder.layers.", mitWidth),
+                    ModelConfig.layerCount(hf.keySet(), "mit.encoder.layers."), heads.heads(mitWidth, "MIT"),
+                    ModelConfig.layerCount(hf.keySet(), "prompts_generator.decoder."), 0.1, "quick_gelu",
+                    heads.heads(t.projectionDim(), "prompt generator"));
+            return new ModelConfig(this, t.projectionDim(), 2.6592, t.text(), t.vision(), c);
+        }
     }
 }

@@ -32,8 +32,11 @@ public final class Evaluation {
      * name under {@code ZS_EVAL}.
      */
     public static String template(TrainConfig cfg, ModelConfig model) {
-        if (cfg.bool("TRAINER.ViFi_CLIP.ZS_EVAL") || model.isXClip()) {
+        if (cfg.bool("TRAINER.ViFi_CLIP.ZS_EVAL")) {
             return "{}";
+        }
+        if (model.family().classTemplate() != null) {
+            return model.family().classTemplate();
         }
         if (cfg.bool("TRAINER.ViFi_CLIP.PROMPT_MODEL") && cfg.integer("TRAINER.ViFi_CLIP.N_CTX_TEXT") > 0) {
             return "{}.";

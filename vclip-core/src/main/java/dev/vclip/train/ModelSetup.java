@@ -3,6 +3,7 @@ package dev.vclip.train;
 import dev.vclip.model.ConfigException;
 import dev.vclip.model.ModelConfig;
 import dev.vclip.model.ModelFolder;
+import dev.vclip.model.VideoInput;
 import dev.vclip.tokenizer.ClipTokenizer;
 import dev.vclip.weights.ModelWeights;
 import dev.vclip.weights.SafeTensors;
@@ -62,10 +63,10 @@ public final class ModelSetup {
 
     private static TrainableModel load(TrainConfig cfg, ModelConfig config, List<TensorFile> files, Path tokenizerDir) {
         try {
-            Map<String, long[]> expected = new LinkedHashMap<>(ModelFolder.parameterShapes(config));
             VlPrompts.Spec spec = VlPrompts.spec(cfg);
             Map<String, long[]> prompts = VlPrompts.shapes(spec, config);
-            expected.putAll(prompts);
+            ModelConfig prompted = VlPrompts.apply(spec, config);
+            Map<String, long[]> expected = new LinkedHashMap<>(ModelFolder.parameterShapes(prompted));
             boolean missing = prompts.keySet().stream().anyMatch(n -> files.stream().noneMatch(f -> f.names().contains(n)));
             if (missing) {
                 ClipTokenizer tokenizer = tokenizerDir != null ? ClipTokenizer.forModelDir(tokenizerDir)
@@ -75,8 +76,8 @@ public final class ModelSetup {
                         .findFirst().orElseThrow();
                 files.add(VlPrompts.init(spec, config, withEmbedding, tokenizer, cfg.integer("SEED")));
             }
-            return TrainableModel.load(config, files, expected, tokenizerDir,
-                    shapes -> ParameterPlan.of(shapes, config.isXClip(), cfg));
+            return TrainableModel.load(prompted, files, expected, tokenizerDir,
+                    shapes -> ParameterPlan.of(shapes, config.family(), cfg));
         } finally {
             files.forEach(TensorFile::close);
         }
@@ -84,10 +85,11 @@ public final class ModelSetup {
 
     /** X-CLIP's MIT has one position per frame and every ViT one per patch: the data must fit the model. */
     static void checkData(TrainConfig cfg, ModelConfig config, String what) {
-        if (config.isXClip() && config.vision().numFrames() != cfg.integer("DATA.NUM_FRAMES")) {
+        VideoInput input = config.family().videoInput(config);
+        if (input.fixedFrames() && input.frames() != cfg.integer("DATA.NUM_FRAMES")) {
             throw new ConfigException(cfg.origin("DATA.NUM_FRAMES") + ": key 'DATA.NUM_FRAMES' is "
-                    + cfg.integer("DATA.NUM_FRAMES") + " but " + what + " is an X-CLIP model for "
-                    + config.vision().numFrames() + " frames (vision_config.num_frames)");
+                    + cfg.integer("DATA.NUM_FRAMES") + " but " + what + " is a " + config.family().displayName()
+                    + " model for exactly " + input.frames() + " frames");
         }
         if (config.vision().imageSize() != cfg.integer("DATA.INPUT_SIZE")) {
             throw new ConfigException(cfg.origin("DATA.INPUT_SIZE") + ": key 'DATA.INPUT_SIZE' is "

@@ -1,6 +1,7 @@
 package dev.vclip.train;
 
 import dev.vclip.model.ConfigException;
+import dev.vclip.model.ModelFamily;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -45,7 +46,6 @@ public final class ParameterPlan {
             "logit_scale", "prompts_generator.alpha");
 
     /** X-CLIP build_optimizer: the groups with LR·10. */
-    static final List<String> NEW_MODULE_KEYWORDS = List.of("mit", "prompts", "message_");
 
     /** Suffix of the ViFi-CLIP VL prompt parameters (see {@link VlPrompts}). */
     static final String PROMPT_SUFFIX = ".prompt_ctx";
@@ -61,14 +61,17 @@ public final class ParameterPlan {
     }
 
     /** The plan for a model's parameters under a training config. */
-    public static ParameterPlan of(Map<String, long[]> shapes, boolean xclip, TrainConfig config) {
+    public static ParameterPlan of(Map<String, long[]> shapes, ModelFamily family, TrainConfig config) {
+        List<String> newModules = family.newModuleKeywords();
+        // the seed that trains the family: X-CLIP's recipe for a family with new modules, ViFi-CLIP's for plain CLIP
+        boolean xclipRecipe = !newModules.isEmpty();
         Predicate<String> base;
         if (config.bool("TRAINER.ViFi_CLIP.PROMPT_MODEL")) {
             base = n -> n.endsWith(PROMPT_SUFFIX);
-        } else if (xclip) {
+        } else if (xclipRecipe) {
             base = config.bool("MODEL.FIX_TEXT")
-                    ? n -> n.startsWith("vision_model.") || n.startsWith("visual_projection") || n.startsWith("mit.")
-                    || n.startsWith("prompts_")
+                    ? n -> n.startsWith("vision_model.") || n.startsWith("visual_projection")
+                    || newModules.stream().anyMatch(n::contains)
                     : n -> true;
         } else {
             String use = config.string("TRAINER.ViFi_CLIP.USE");
@@ -91,14 +94,15 @@ public final class ParameterPlan {
             Predicate<String> before = rule;
             rule = n -> before.test(n) && globs.stream().noneMatch(g -> g.matcher(n).matches());
         }
-        return build(shapes, rule, config.number("TRAIN.NEW_MODULE_LR_SCALE"));
+        return build(shapes, rule, newModules, config.number("TRAIN.NEW_MODULE_LR_SCALE"));
     }
 
     /** A plan from an explicit trainable predicate (decay and LR factors by the rules above). */
-    public static ParameterPlan build(Map<String, long[]> shapes, Predicate<String> trainable, double newModuleScale) {
+    public static ParameterPlan build(Map<String, long[]> shapes, Predicate<String> trainable, List<String> newModules,
+                                      double newModuleScale) {
         Map<String, Entry> entries = new LinkedHashMap<>();
         shapes.forEach((name, shape) -> entries.put(name, new Entry(name, shape.clone(), trainable.test(name),
-                decays(name, shape), NEW_MODULE_KEYWORDS.stream().anyMatch(name::contains) ? newModuleScale : 1.0)));
+                decays(name, shape), newModules.stream().anyMatch(name::contains) ? newModuleScale : 1.0)));
         if (entries.values().stream().noneMatch(Entry::trainable)) {
             throw new ConfigException("no parameter is left to train (check MODEL.FIX_TEXT, TRAINER.ViFi_CLIP.*, "
                     + "TRAIN.TRAINABLE and TRAIN.FREEZE)");

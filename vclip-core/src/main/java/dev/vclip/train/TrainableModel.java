@@ -27,6 +27,8 @@ import java.util.function.BiFunction;
 public final class TrainableModel implements AutoCloseable {
 
     private final NDManager root;
+    private static final System.Logger LOG = System.getLogger(TrainableModel.class.getName());
+
     private final ModelConfig config;
     private final ModelWeights master;
     private final ModelWeights working;
@@ -57,7 +59,7 @@ public final class TrainableModel implements AutoCloseable {
         NDManager root = Torch.newManager();
         try {
             ModelWeights master;
-            try (ModelWeights loaded = ModelWeights.load(files, expected, root, w -> System.err.println("warning: " + w))) {
+            try (ModelWeights loaded = ModelWeights.load(files, expected, root, w -> LOG.log(System.Logger.Level.WARNING, w))) {
                 master = loaded.trainable(root);
             }
             ParameterPlan plan = planFor.apply(expected);

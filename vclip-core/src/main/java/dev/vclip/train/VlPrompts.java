@@ -1,7 +1,9 @@
 package dev.vclip.train;
 
 import dev.vclip.model.ConfigException;
+import dev.vclip.model.Clip;
 import dev.vclip.model.ModelConfig;
+import dev.vclip.model.ModelFolder;
 import dev.vclip.tokenizer.ClipTokenizer;
 import dev.vclip.weights.HalfFloats;
 import dev.vclip.weights.StoredTensor;
@@ -31,10 +33,10 @@ import java.util.Random;
  * text context from the token embeddings of {@code CTX_INIT}'s first words when {@code N_CTX_TEXT <= 4}, otherwise
  * N(0, 0.02²); every other prompt N(0, 0.02²).
  *
- * <p>Reading them is the model's business: {@code dev.vclip.model.Clip} uses them when present (text: replacing
- * positions 1..n and prefixing n "X" placeholders in {@code textFeatures(List<String>)}; vision: appending and
- * replacing the last n tokens). A model without that support gives the prompts no gradient, which
- * {@link Trainer} reports as an error naming this class.
+ * <p>Reading them is the model's business: the spec becomes the model config's {@code vifi_prompts}
+ * ({@link #apply}), and {@code dev.vclip.model.Clip} declares and uses the prompts that config names (text:
+ * replacing positions 1..n and prefixing n "X" placeholders in {@code textFeatures(List<String>)}; vision: appending
+ * and replacing the last n tokens).
  */
 public final class VlPrompts {
 
@@ -71,31 +73,29 @@ public final class VlPrompts {
         return s;
     }
 
+    /**
+     * The config of a model with the spec's prompts: CLIP's {@code vifi_prompts} keys ({@link Clip.Config}), so the
+     * prompts are parameters the model declares, uses and saves with its config.
+     */
+    public static ModelConfig apply(Spec s, ModelConfig config) {
+        if (!s.enabled()) {
+            return config;
+        }
+        if (!(config.familyConfig() instanceof Clip.Config)) {
+            throw new ConfigException("TRAINER.ViFi_CLIP.PROMPT_MODEL: VL prompting is ViFi-CLIP's and needs a CLIP "
+                    + "model (MODEL.TYPE clip, or a CLIP MODEL.PRETRAINED folder); this model is "
+                    + config.family().displayName());
+        }
+        ModelConfig prompted = config.withFamilyConfig(new Clip.Config(s.textTokens(), Math.max(1, s.textDepth()),
+                s.visionTokens(), s.visionDepth()));
+        prompted.validate("TRAINER.ViFi_CLIP");
+        return prompted;
+    }
+
     /** The prompt parameters a spec adds to a model, with shapes. */
     public static Map<String, long[]> shapes(Spec s, ModelConfig config) {
-        Map<String, long[]> out = new LinkedHashMap<>();
-        if (!s.enabled()) {
-            return out;
-        }
-        if (config.isXClip()) {
-            throw new ConfigException("TRAINER.ViFi_CLIP.PROMPT_MODEL: VL prompting is ViFi-CLIP's and needs a CLIP "
-                    + "model (MODEL.TYPE clip, or a CLIP MODEL.PRETRAINED folder); this model is X-CLIP");
-        }
-        int ht = config.text().hiddenSize();
-        int hv = config.vision().hiddenSize();
-        if (s.textTokens() > 0) {
-            out.put(TEXT_EMBEDDINGS, new long[]{s.textTokens(), ht});
-            for (int i = 1; i < Math.min(s.textDepth(), config.text().numHiddenLayers()); i++) {
-                out.put("text_model.encoder.layers." + i + ParameterPlan.PROMPT_SUFFIX, new long[]{s.textTokens(), ht});
-            }
-        }
-        if (s.visionTokens() > 0 && s.visionDepth() > 0) {
-            out.put(VISION_EMBEDDINGS, new long[]{s.visionTokens(), hv});
-            for (int i = 1; i < Math.min(s.visionDepth(), config.vision().numHiddenLayers()); i++) {
-                out.put("vision_model.encoder.layers." + i + ParameterPlan.PROMPT_SUFFIX,
-                        new long[]{s.visionTokens(), hv});
-            }
-        }
+        Map<String, long[]> out = new LinkedHashMap<>(ModelFolder.parameterShapes(apply(s, config)));
+        out.keySet().removeAll(ModelFolder.parameterShapes(config).keySet());
         return out;
     }
 

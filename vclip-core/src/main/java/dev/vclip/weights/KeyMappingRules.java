@@ -1,14 +1,13 @@
 package dev.vclip.weights;
 
-import dev.vclip.weights.KeyMapping.CheckpointFormat;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The rename table behind {@link KeyMapping}, one {@link Rule} per row of the table in its javadoc.
+ * Building blocks of the rename tables of {@link CheckpointLayout}s: one {@link Rule} per row of a family's mapping
+ * table, and OpenAI CLIP's towers ({@link #clipTowers}), which every CLIP-family checkpoint shares.
  *
  * <p>Patterns are literal names with two placeholders: {@code {n}} a layer index, {@code {p}} either
  * {@code weight} or {@code bias}. Targets use the same placeholders, plus {@code {qkv}} for the three thirds
@@ -16,12 +15,12 @@ import java.util.regex.Pattern;
  * {@code convert_x_clip_original_pytorch_to_hf.py}; microsoft/VideoX X-CLIP {@code models/{xclip,cct,mit,prompt}.py};
  * muzairkhattak/ViFi-CLIP {@code trainers/vificlip.py}, {@code clip/model.py}, {@code utils/tools.py}.
  */
-final class KeyMappingRules {
+public final class KeyMappingRules {
     private KeyMappingRules() {
     }
 
     /** What happens to a tensor that a rule matches. */
-    enum Action {
+    public enum Action {
         /** Same data under the HF name (zero-copy). */
         RENAME,
         /** A 2-D {@code [in, out]} parameter used as {@code x @ W} becomes an {@code nn.Linear} weight {@code [out, in]}. */
@@ -34,8 +33,8 @@ final class KeyMappingRules {
         DROP
     }
 
-    record Rule(String source, String target, Action action, Pattern pattern) {
-        Rule(String source, String target, Action action) {
+    public record Rule(String source, String target, Action action, Pattern pattern) {
+        public Rule(String source, String target, Action action) {
             this(source, target, action, compile(source));
         }
     }
@@ -67,15 +66,6 @@ final class KeyMappingRules {
         return null;
     }
 
-    static List<Rule> rulesFor(CheckpointFormat format) {
-        return switch (format) {
-            case HF -> List.of();
-            case OPENAI_CLIP -> clip("", "visual.", "pre_layrnorm");
-            case XCLIP_ORIGINAL -> concat(clip("", "visual.", "pre_layernorm"), xclipAdditions());
-            case VIFI_CLIP -> concat(clip("text_encoder.", "image_encoder.", "pre_layrnorm"), vifiAdditions());
-        };
-    }
-
     /**
      * OpenAI CLIP (clip/model.py) → HF CLIPModel / XCLIPModel.
      *
@@ -83,7 +73,7 @@ final class KeyMappingRules {
      * @param visionFrom prefix of the vision tower ("visual." or ViFi-CLIP's "image_encoder.")
      * @param preNorm    HF's name of the vision pre-norm: CLIP spells it "pre_layrnorm", X-CLIP "pre_layernorm"
      */
-    private static List<Rule> clip(String textFrom, String visionFrom, String preNorm) {
+    public static List<Rule> clipTowers(String textFrom, String visionFrom, String preNorm) {
         List<Rule> rules = new ArrayList<>();
         rules.add(rename("token_embedding.weight", "text_model.embeddings.token_embedding.weight"));
         rules.add(rename(textFrom + "positional_embedding", "text_model.embeddings.position_embedding.weight"));
@@ -108,7 +98,7 @@ final class KeyMappingRules {
     }
 
     /** One residual attention block (clip/model.py ResidualAttentionBlock) → HF CLIPEncoderLayer. */
-    private static List<Rule> encoderLayer(String from, String to) {
+    public static List<Rule> encoderLayer(String from, String to) {
         return List.of(
                 split(from + "attn.in_proj_weight", to + "self_attn.{qkv}_proj.weight"),
                 split(from + "attn.in_proj_bias", to + "self_attn.{qkv}_proj.bias"),
@@ -119,76 +109,27 @@ final class KeyMappingRules {
                 rename(from + "ln_2.{p}", to + "layer_norm2.{p}"));
     }
 
-    /** X-CLIP's own parts (VideoX X-CLIP models/cct.py, mit.py, prompt.py, xclip.py) → HF XCLIPModel. */
-    private static List<Rule> xclipAdditions() {
-        String block = "visual.transformer.resblocks.{n}.";
-        String layer = "vision_model.encoder.layers.{n}.";
-        String decoder = "prompts_generator.decoder.{n}.";
-        List<Rule> rules = new ArrayList<>(List.of(
-                // cross-frame communication (CrossFramelAttentionBlock)
-                rename(block + "message_fc.{p}", layer + "message_fc.{p}"),
-                rename(block + "message_ln.{p}", layer + "message_ln.{p}"),
-                split(block + "message_attn.in_proj_weight", layer + "message_attn.{qkv}_proj.weight"),
-                split(block + "message_attn.in_proj_bias", layer + "message_attn.{qkv}_proj.bias"),
-                rename(block + "message_attn.out_proj.{p}", layer + "message_attn.out_proj.{p}"),
-                // multi-frame integration transformer: its blocks are mit.resblocks.N, no ".transformer"
-                rename("mit.positional_embedding", "mit.position_embedding")));
-        rules.addAll(encoderLayer("mit.resblocks.{n}.", "mit.encoder.layers.{n}."));
-        rules.addAll(List.of(
-                rename("prompts_visual_ln.{p}", "prompts_visual_layernorm.{p}"),
-                // a plain [vision_width, embed_dim] parameter used as x @ W in both codes: not transposed
-                rename("prompts_visual_proj", "prompts_visual_projection"),
-                // video-specific prompt generator (VideoSpecificPrompt → XCLIPPromptGenerator)
-                rename("prompts_generator.norm.{p}", "prompts_generator.layernorm.{p}"),
-                rename(decoder + "cross_attn.q_proj.weight", decoder + "cross_attn.q_proj.weight"),
-                rename(decoder + "cross_attn.k_proj.weight", decoder + "cross_attn.k_proj.weight"),
-                rename(decoder + "cross_attn.v_proj.weight", decoder + "cross_attn.v_proj.weight"),
-                rename(decoder + "cross_attn.proj.{p}", decoder + "cross_attn.proj.{p}"),
-                rename(decoder + "norm1.{p}", decoder + "norm1.{p}"),
-                rename(decoder + "norm3.{p}", decoder + "norm3.{p}"),
-                rename(decoder + "mlp.0.{p}", decoder + "mlp.0.{p}"),
-                rename(decoder + "mlp.3.{p}", decoder + "mlp.3.{p}"),
-                rename("prompts_generator.alpha", "prompts_generator.alpha")));
-        return rules;
-    }
-
-    /** ViFi-CLIP's prompt-learning parameters (trainers/vificlip.py, clip/model.py). */
-    private static List<Rule> vifiAdditions() {
-        return List.of(
-                // learned text context vectors [n_ctx, text_width], put between SOS and the class-name tokens
-                extra("prompt_learner.ctx"),
-                // learned visual prompt tokens [n_ctx_vision, vision_width], appended after the position embedding
-                extra("image_encoder.VPT"),
-                // deep prompts: replace the prompt tokens before block n (n >= 1)
-                extra("image_encoder.transformer.resblocks.{n}.VPT_shallow"),
-                extra("text_encoder.transformer.resblocks.{n}.VPT_shallow"),
-                // token embeddings of the training class names: ViFi-CLIP's own loader deletes them (utils/tools.py)
-                drop("prompt_learner.token_prefix"),
-                drop("prompt_learner.token_suffix"),
-                drop("prompt_learner.complete_text_embeddings"));
-    }
-
-    private static Rule rename(String source, String target) {
+    public static Rule rename(String source, String target) {
         return new Rule(source, target, Action.RENAME);
     }
 
-    private static Rule transpose(String source, String target) {
+    public static Rule transpose(String source, String target) {
         return new Rule(source, target, Action.TRANSPOSE);
     }
 
-    private static Rule split(String source, String target) {
+    public static Rule split(String source, String target) {
         return new Rule(source, target, Action.SPLIT_QKV);
     }
 
-    private static Rule extra(String name) {
+    public static Rule extra(String name) {
         return new Rule(name, name, Action.EXTRA);
     }
 
-    private static Rule drop(String source) {
+    public static Rule drop(String source) {
         return new Rule(source, null, Action.DROP);
     }
 
-    private static List<Rule> concat(List<Rule> a, List<Rule> b) {
+    public static List<Rule> concat(List<Rule> a, List<Rule> b) {
         List<Rule> all = new ArrayList<>(a);
         all.addAll(b);
         return all;

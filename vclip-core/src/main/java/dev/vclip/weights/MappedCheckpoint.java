@@ -3,6 +3,7 @@ package dev.vclip.weights;
 import dev.vclip.weights.pytorch.PytorchCheckpoint;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -26,18 +27,21 @@ public final class MappedCheckpoint implements TensorFile {
         this.mapping = mapping;
     }
 
-    /** Opens {@code file} (a torch.save zip) and maps its names, detecting the naming scheme. */
-    public static MappedCheckpoint open(Path file) {
+    /**
+     * Opens {@code file} (a torch.save zip) and maps its names, detecting the layout among {@code layouts} (the
+     * registered families' ones: {@code ModelFamilies.checkpointLayouts()}); HF names need no layout.
+     */
+    public static MappedCheckpoint open(Path file, List<CheckpointLayout> layouts) {
         PytorchCheckpoint checkpoint = PytorchCheckpoint.open(file, TRAINING_CONFIG_CLASSES);
         try {
-            return new MappedCheckpoint(checkpoint, KeyMapping.toHf(checkpoint));
+            return new MappedCheckpoint(checkpoint, KeyMapping.toHf(checkpoint, layouts));
         } catch (RuntimeException e) {
             checkpoint.close();
             throw e;
         }
     }
 
-    /** The mapping: detected format, extras, dropped, unmapped and missing names, inferred dimensions. */
+    /** The mapping: detected layout, extras, dropped and unmapped names. */
     public KeyMapping.Mapped mapping() {
         return mapping;
     }
@@ -57,7 +61,7 @@ public final class MappedCheckpoint implements TensorFile {
         StoredTensor t = mapping.tensors().get(name);
         if (t == null) {
             throw new WeightsException(path() + ": no tensor named '" + name + "' (after mapping "
-                    + mapping.format() + " names to Hugging Face names)");
+                    + mapping.layout() + " names to Hugging Face names)");
         }
         return t;
     }

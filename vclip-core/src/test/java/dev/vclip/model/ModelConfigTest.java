@@ -25,14 +25,15 @@ class ModelConfigTest {
         assertEquals(512, x.projectionDim());
         assertEquals(768, x.vision().hiddenSize());
         assertEquals(32, x.vision().patchSize());
-        assertEquals(8, x.vision().numFrames());
-        assertEquals(2, x.promptLayers());
-        assertEquals(8, x.promptNumAttentionHeads());
+        XClip.Config own = x.familyConfig(XClip.Config.class);
+        assertEquals(8, own.numFrames());
+        assertEquals(2, own.promptLayers());
+        assertEquals(8, own.promptNumAttentionHeads());
         assertEquals(77, x.text().maxPositionEmbeddings());
         assertEquals(2, x.text().eosTokenId());
         ModelConfig c = parse("{\"model_type\": \"clip\"}", new ArrayList<>());
         assertEquals(49407, c.text().eosTokenId());
-        assertEquals(0, c.vision().numFrames());
+        assertEquals(Clip.Config.NONE, c.familyConfig());
     }
 
     @Test

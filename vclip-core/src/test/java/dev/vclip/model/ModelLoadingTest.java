@@ -88,7 +88,7 @@ class ModelLoadingTest {
                 ByteBuffer.allocateDirect(4)));
         SafeTensors.write(dir.resolve("model.safetensors"), tensors, Map.of());
         List<String> warnings = new ArrayList<>();
-        try (VideoTextModel model = ModelFolder.load(dir, null, warnings::add)) {
+        try (VideoTextModel model = ModelFolder.load(dir, warnings::add)) {
             assertEquals(XClip.class, model.getClass());
         }
         assertEquals(1, warnings.size(), warnings.toString());
@@ -130,7 +130,7 @@ class ModelLoadingTest {
     void fullSizeXClipBase32RunsOnAnEightFrameClip() {
         ObjectNode json = new ObjectMapper().createObjectNode().put("model_type", "xclip");
         ModelConfig config = ModelConfig.fromJson("defaults", json, w -> { });
-        assertEquals(8, config.vision().numFrames());
+        assertEquals(8, config.familyConfig(XClip.Config.class).numFrames());
         assertEquals(32, config.vision().patchSize());
         try (VideoTextModel model = ModelFolder.random(config, 7); NDManager manager = Torch.newManager()) {
             long params = model.weights().parameterCount();
@@ -164,7 +164,7 @@ class ModelLoadingTest {
             XClip.Output out = model.forward(text[0], text[1], video, Trace.NONE);
             assertArrayEquals(new long[]{2, 2}, out.logitsPerVideo().getShape().getShape());
             assertArrayEquals(new long[]{2, 2, 16}, out.textEmbeds().getShape().getShape());
-            IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+            ConfigException e = org.junit.jupiter.api.Assertions.assertThrows(ConfigException.class,
                     () -> model.videoFeatures(manager.zeros(new Shape(1, frames + 1, 3, patch * 3, patch * 3))));
             assertTrue(e.getMessage().contains("takes " + frames + " frames"), e.getMessage());
         }

@@ -30,7 +30,7 @@ class LocalisationTest {
         String spec = longVideo().toString();
         List<String> queries = List.of("a red circle moving left", "a blue square growing", "something shrinking");
         try (XClip model = XClip.load(TaskFixtures.model("xclip")); NDManager manager = Torch.newManager()) {
-            int frames = model.config().vision().numFrames();
+            int frames = model.videoInput().frames();
             ClipSampler sampler = Localisation.windowSampler(frames, 16, 8, 32);
             VideoEncoder encoder = new VideoEncoder(model, sampler, null, 2, 8);
             VideoEncoder.Encoded windows = encoder.encodeAll(List.of(spec), null).encoded().get(0);

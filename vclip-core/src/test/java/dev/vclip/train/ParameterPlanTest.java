@@ -16,10 +16,12 @@ class ParameterPlanTest {
 
     private static final Map<String, long[]> XCLIP = ModelFolder.parameterShapes(TrainFixtures.tiny("xclip"));
     private static final Map<String, long[]> CLIP = ModelFolder.parameterShapes(TrainFixtures.tiny("clip"));
+    private static final dev.vclip.model.ModelFamily XCLIP_FAMILY = dev.vclip.model.ModelFamilies.require("xclip");
+    private static final dev.vclip.model.ModelFamily CLIP_FAMILY = dev.vclip.model.ModelFamilies.require("clip");
 
     @Test
     void noDecayForNormsBiasesEmbeddingsAndScalars() {
-        ParameterPlan plan = ParameterPlan.of(XCLIP, true, TrainConfig.defaults().with("MODEL.FIX_TEXT", "false"));
+        ParameterPlan plan = ParameterPlan.of(XCLIP, XCLIP_FAMILY, TrainConfig.defaults().with("MODEL.FIX_TEXT", "false"));
         List<String> noDecay = List.of("vision_model.encoder.layers.0.layer_norm1.weight",
                 "vision_model.encoder.layers.0.layer_norm1.bias", "vision_model.encoder.layers.0.self_attn.q_proj.bias",
                 "vision_model.embeddings.class_embedding", "vision_model.embeddings.position_embedding.weight",
@@ -41,14 +43,14 @@ class ParameterPlanTest {
 
     @Test
     void newModulesGetTenTimesTheLearningRate() {
-        ParameterPlan plan = ParameterPlan.of(XCLIP, true, TrainConfig.defaults());
+        ParameterPlan plan = ParameterPlan.of(XCLIP, XCLIP_FAMILY, TrainConfig.defaults());
         assertEquals(10, plan.get("mit.encoder.layers.0.mlp.fc1.weight").lrScale());
         assertEquals(10, plan.get("prompts_generator.alpha").lrScale());
         assertEquals(10, plan.get("prompts_visual_projection").lrScale());
         assertEquals(10, plan.get("vision_model.encoder.layers.0.message_attn.q_proj.weight").lrScale());
         assertEquals(1, plan.get("vision_model.encoder.layers.0.self_attn.q_proj.weight").lrScale());
         assertEquals(1, plan.get("visual_projection.weight").lrScale());
-        ParameterPlan scaled = ParameterPlan.of(XCLIP, true, TrainConfig.defaults().with("TRAIN.NEW_MODULE_LR_SCALE", "3"));
+        ParameterPlan scaled = ParameterPlan.of(XCLIP, XCLIP_FAMILY, TrainConfig.defaults().with("TRAIN.NEW_MODULE_LR_SCALE", "3"));
         assertEquals(3, scaled.get("mit.position_embedding").lrScale());
         assertTrue(plan.groups().containsKey("decay, lr x10") && plan.groups().containsKey("no decay, lr x10")
                 && plan.groups().containsKey("decay") && plan.groups().containsKey("no decay"), plan.groups().toString());
@@ -56,7 +58,7 @@ class ParameterPlanTest {
 
     @Test
     void fixTextFreezesTheTextSideAsXclipDoes() {
-        ParameterPlan plan = ParameterPlan.of(XCLIP, true, TrainConfig.defaults());
+        ParameterPlan plan = ParameterPlan.of(XCLIP, XCLIP_FAMILY, TrainConfig.defaults());
         assertFalse(plan.get("text_model.encoder.layers.0.mlp.fc1.weight").trainable());
         assertFalse(plan.get("text_projection.weight").trainable());
         assertFalse(plan.get("logit_scale").trainable());
@@ -69,16 +71,16 @@ class ParameterPlanTest {
 
     @Test
     void vificlipUseSelectsTheTowers() {
-        ParameterPlan both = ParameterPlan.of(CLIP, false, TrainConfig.defaults());
+        ParameterPlan both = ParameterPlan.of(CLIP, CLIP_FAMILY, TrainConfig.defaults());
         assertTrue(both.get("text_model.encoder.layers.0.mlp.fc1.weight").trainable());
         assertTrue(both.get("logit_scale").trainable());
         assertFalse(both.get("text_model.embeddings.token_embedding.weight").trainable());
-        ParameterPlan image = ParameterPlan.of(CLIP, false, TrainConfig.defaults().with("TRAINER.ViFi_CLIP.USE", "image"));
+        ParameterPlan image = ParameterPlan.of(CLIP, CLIP_FAMILY, TrainConfig.defaults().with("TRAINER.ViFi_CLIP.USE", "image"));
         assertTrue(image.get("vision_model.encoder.layers.0.mlp.fc1.weight").trainable());
         assertTrue(image.get("visual_projection.weight").trainable());
         assertFalse(image.get("text_projection.weight").trainable());
         assertFalse(image.get("logit_scale").trainable());
-        ParameterPlan text = ParameterPlan.of(CLIP, false, TrainConfig.defaults().with("TRAINER.ViFi_CLIP.USE", "text"));
+        ParameterPlan text = ParameterPlan.of(CLIP, CLIP_FAMILY, TrainConfig.defaults().with("TRAINER.ViFi_CLIP.USE", "text"));
         assertTrue(text.get("text_projection.weight").trainable());
         assertTrue(text.get("text_model.final_layer_norm.weight").trainable());
         assertFalse(text.get("vision_model.post_layernorm.weight").trainable());
@@ -88,19 +90,19 @@ class ParameterPlanTest {
     void freezePatternsAndTrainableGlobs() {
         TrainConfig cfg = TrainConfig.defaults().withOpts(List.of("MODEL.FIX_TEXT", "false",
                 "TRAIN.FREEZE", "vision_model.encoder.layers.0.*,text_model.*"));
-        ParameterPlan plan = ParameterPlan.of(XCLIP, true, cfg);
+        ParameterPlan plan = ParameterPlan.of(XCLIP, XCLIP_FAMILY, cfg);
         assertFalse(plan.get("vision_model.encoder.layers.0.mlp.fc1.weight").trainable());
         assertTrue(plan.get("vision_model.encoder.layers.1.mlp.fc1.weight").trainable());
         assertFalse(plan.get("text_model.final_layer_norm.weight").trainable());
         assertTrue(plan.get("text_projection.weight").trainable());
 
-        ParameterPlan only = ParameterPlan.of(XCLIP, true, TrainConfig.defaults().withOpts(
+        ParameterPlan only = ParameterPlan.of(XCLIP, XCLIP_FAMILY, TrainConfig.defaults().withOpts(
                 List.of("TRAIN.TRAINABLE", "[mit.*, logit_scale]")));
         assertEquals(only.trainableNames().size(), only.trainableNames().stream()
                 .filter(n -> n.startsWith("mit.") || n.equals("logit_scale")).count());
         assertTrue(only.get("logit_scale").trainable());
 
-        ConfigException e = assertThrows(ConfigException.class, () -> ParameterPlan.of(XCLIP, true,
+        ConfigException e = assertThrows(ConfigException.class, () -> ParameterPlan.of(XCLIP, XCLIP_FAMILY,
                 TrainConfig.defaults().with("TRAIN.FREEZE", "vision.layers.*")));
         assertTrue(e.getMessage().contains("TRAIN.FREEZE") && e.getMessage().contains("vision.layers.*"),
                 e.getMessage());
@@ -111,7 +113,7 @@ class ParameterPlanTest {
         Map<String, long[]> shapes = new java.util.LinkedHashMap<>(CLIP);
         shapes.put(VlPrompts.TEXT_EMBEDDINGS, new long[]{4, 48});
         shapes.put(VlPrompts.VISION_EMBEDDINGS, new long[]{4, 64});
-        ParameterPlan plan = ParameterPlan.of(shapes, false, TrainConfig.defaults().with("TRAINER.ViFi_CLIP.PROMPT_MODEL",
+        ParameterPlan plan = ParameterPlan.of(shapes, CLIP_FAMILY, TrainConfig.defaults().with("TRAINER.ViFi_CLIP.PROMPT_MODEL",
                 "true"));
         assertEquals(List.of(VlPrompts.TEXT_EMBEDDINGS, VlPrompts.VISION_EMBEDDINGS), plan.trainableNames());
         assertTrue(plan.get(VlPrompts.TEXT_EMBEDDINGS).decay()); // 2-D, no keyword: decayed, as in ViFi-CLIP

@@ -82,7 +82,7 @@ class ResumeTest {
 
         // the final model folder is what XClip.load and vclip zeroshot read
         try (VideoTextModel loaded = XClip.load(a.model())) {
-            assertEquals(TrainFixtures.FRAMES, loaded.config().vision().numFrames());
+            assertEquals(TrainFixtures.FRAMES, loaded.videoInput().frames());
         }
     }
 

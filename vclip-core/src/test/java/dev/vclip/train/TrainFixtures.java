@@ -67,7 +67,8 @@ final class TrainFixtures {
             init.put(name, shape, values);
         });
         List<TensorFile> files = new ArrayList<>(List.of(init));
-        return TrainableModel.load(config, files, shapes, null, s -> ParameterPlan.build(s, trainable, 10));
+        return TrainableModel.load(config, files, shapes, null, s -> ParameterPlan.build(s, trainable,
+                config.family().newModuleKeywords(), 10));
     }
 
     private static int widthOf(String name, ModelConfig config) {

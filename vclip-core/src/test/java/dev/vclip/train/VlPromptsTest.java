@@ -110,7 +110,8 @@ class VlPromptsTest {
                 assertTrue(loaded.weights().contains(VlPrompts.TEXT_EMBEDDINGS));
                 assertArrayEquals(tm.model().textFeatures(texts, m).toFloatArray(),
                         loaded.textFeatures(texts, m).toFloatArray(), 1e-6f);
-                assertFalse(loaded.config().isXClip());
+                assertTrue(loaded.config().familyConfig(dev.vclip.model.Clip.Config.class).enabled(),
+                        "the folder's config declares the prompts");
             }
         }
     }

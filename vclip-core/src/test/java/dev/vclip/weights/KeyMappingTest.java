@@ -1,7 +1,10 @@
 package dev.vclip.weights;
 
-import dev.vclip.weights.KeyMapping.CheckpointFormat;
-import dev.vclip.weights.KeyMapping.InferredDims;
+import dev.vclip.model.Clip;
+import dev.vclip.model.ConfigException;
+import dev.vclip.model.ModelConfig;
+import dev.vclip.model.ModelFamilies;
+import dev.vclip.model.XClip;
 import dev.vclip.weights.KeyMapping.Mapped;
 import dev.vclip.weights.TorchSaveWriter.StateDict;
 import dev.vclip.weights.pytorch.PytorchCheckpoint;
@@ -16,7 +19,6 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalInt;
 import java.util.Random;
 import java.util.Set;
 
@@ -27,6 +29,16 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class KeyMappingTest {
+
+    /** The layouts of the registered families (the tables are in Clip.java and XClip.java). */
+    private static final List<CheckpointLayout> LAYOUTS = ModelFamilies.checkpointLayouts();
+
+    /** Parameters the family of a mapping needs (dims from its tensors, one head per width) that it lacks, sorted. */
+    private static List<String> missing(Mapped mapped) {
+        var family = ModelFamilies.of(mapped);
+        ModelConfig config = family.inferConfig(mapped.tensors(), (width, what) -> 1);
+        return mapped.missing(family.parameterShapes(config).keySet()).stream().sorted().toList();
+    }
 
     // Small dims, all different so that a wrong transpose or split shows in the shapes.
     private static final int TEXT_WIDTH = 8, TEXT_LAYERS = 2, CONTEXT = 5, VOCAB = 11;
@@ -205,12 +217,12 @@ class KeyMappingTest {
     @Test
     void openAiClipMapsToHfClipNames() {
         Map<String, StoredTensor> original = openAiClip();
-        assertEquals(CheckpointFormat.OPENAI_CLIP, KeyMapping.detect(original.keySet()));
-        Mapped mapped = KeyMapping.toHf(CheckpointFormat.OPENAI_CLIP, original, "ViT-B-32.pt");
+        assertEquals(Clip.Family.OPENAI, KeyMapping.detect(original.keySet(), LAYOUTS));
+        Mapped mapped = KeyMapping.toHf(Clip.Family.OPENAI, original, "ViT-B-32.pt");
         Map<String, StoredTensor> hf = mapped.tensors();
 
         assertEquals(List.of(), mapped.unmapped());
-        assertEquals(List.of(), mapped.missing());
+        assertEquals(List.of(), missing(mapped));
         assertEquals(List.of("input_resolution", "context_length", "vocab_size"), mapped.dropped());
         assertEquals(14 + 16 * (TEXT_LAYERS + VISION_LAYERS), hf.size());
 
@@ -255,12 +267,12 @@ class KeyMappingTest {
     @Test
     void xclipOriginalNamesMapToHfXclipNames() {
         Map<String, StoredTensor> original = xclipOriginal();
-        assertEquals(CheckpointFormat.XCLIP_ORIGINAL, KeyMapping.detect(original.keySet()));
-        Mapped mapped = KeyMapping.toHf(CheckpointFormat.XCLIP_ORIGINAL, original, "k400_32_8.pth");
+        assertEquals(XClip.Family.VIDEOX, KeyMapping.detect(original.keySet(), LAYOUTS));
+        Mapped mapped = KeyMapping.toHf(XClip.Family.VIDEOX, original, "k400_32_8.pth");
         Map<String, StoredTensor> hf = mapped.tensors();
 
         assertEquals(List.of(), mapped.unmapped());
-        assertEquals(List.of(), mapped.missing());
+        assertEquals(List.of(), missing(mapped));
         assertTrue(hf.containsKey("vision_model.pre_layernorm.weight"), "X-CLIP spells it pre_layernorm");
         assertFalse(hf.containsKey("vision_model.pre_layrnorm.weight"));
 
@@ -300,7 +312,7 @@ class KeyMappingTest {
         Map<String, StoredTensor> original = openAiClip();
         put(original, "visual.adapter.weight", 3);
         put(original, "module.head.fc.weight", 2, 2);
-        Mapped mapped = KeyMapping.toHf(CheckpointFormat.OPENAI_CLIP, original, "finetuned.pth");
+        Mapped mapped = KeyMapping.toHf(Clip.Family.OPENAI, original, "finetuned.pth");
         assertEquals(List.of("visual.adapter.weight", "module.head.fc.weight"), mapped.unmapped());
         assertFalse(mapped.tensors().containsKey("visual.adapter.weight"));
     }
@@ -310,18 +322,18 @@ class KeyMappingTest {
         Map<String, StoredTensor> original = openAiClip();
         original.remove("visual.ln_post.bias");
         original.remove("transformer.resblocks.0.attn.in_proj_weight");
-        Mapped mapped = KeyMapping.toHf(CheckpointFormat.OPENAI_CLIP, original, "partial.pth");
+        Mapped mapped = KeyMapping.toHf(Clip.Family.OPENAI, original, "partial.pth");
         assertEquals(List.of("text_model.encoder.layers.0.self_attn.k_proj.weight",
                 "text_model.encoder.layers.0.self_attn.q_proj.weight",
                 "text_model.encoder.layers.0.self_attn.v_proj.weight",
-                "vision_model.post_layernorm.bias"), mapped.missing());
+                "vision_model.post_layernorm.bias"), missing(mapped));
     }
 
     @Test
     void vifiClipMapsItsClipPartsAndKeepsPromptVectorsAsExtras() {
         Map<String, StoredTensor> original = vifiClip();
-        assertEquals(CheckpointFormat.VIFI_CLIP, KeyMapping.detect(original.keySet()));
-        Mapped mapped = KeyMapping.toHf(CheckpointFormat.VIFI_CLIP, original, "vifi_clip_k400.pth");
+        assertEquals(Clip.Family.VIFI, KeyMapping.detect(original.keySet(), LAYOUTS));
+        Mapped mapped = KeyMapping.toHf(Clip.Family.VIFI, original, "vifi_clip_k400.pth");
         Map<String, StoredTensor> hf = mapped.tensors();
 
         assertEquals(List.of(), mapped.unmapped());
@@ -330,7 +342,7 @@ class KeyMappingTest {
                 "text_encoder.transformer.resblocks.1.VPT_shallow"), mapped.extras());
         assertEquals(List.of("module.prompt_learner.token_prefix", "module.prompt_learner.token_suffix"),
                 mapped.dropped());
-        assertEquals(List.of("text_model.embeddings.token_embedding.weight"), mapped.missing());
+        assertEquals(List.of("text_model.embeddings.token_embedding.weight"), missing(mapped));
 
         assertSameTensor(original.get("module.prompt_learner.ctx"), hf.get("prompt_learner.ctx"));
         assertSameTensor(original.get("module.image_encoder.conv1.weight"),
@@ -347,22 +359,22 @@ class KeyMappingTest {
                 hf.get("visual_projection.weight").toFloatArray());
         assertSameTensor(original.get("module.logit_scale"), hf.get("logit_scale"));
 
-        InferredDims dims = mapped.inferDims();
-        assertEquals(OptionalInt.empty(), dims.text().vocabSize());
+        ModelConfig dims = new Clip.Family().inferConfig(mapped.tensors(), (width, what) -> 1);
+        assertEquals(49408, dims.text().vocabSize(), "no token embedding: OpenAI's vocabulary size");
         assertEquals(TEXT_WIDTH, dims.text().hiddenSize());
     }
 
     @Test
     void hfNamesPassThroughWithoutModulePrefix() {
         Map<String, StoredTensor> hf = new LinkedHashMap<>();
-        for (Map.Entry<String, StoredTensor> e : KeyMapping.toHf(CheckpointFormat.OPENAI_CLIP, openAiClip(), "x")
+        for (Map.Entry<String, StoredTensor> e : KeyMapping.toHf(Clip.Family.OPENAI, openAiClip(), "x")
                 .tensors().entrySet()) {
             hf.put("module." + e.getKey(), e.getValue());
         }
-        assertEquals(CheckpointFormat.HF, KeyMapping.detect(hf.keySet()));
-        Mapped mapped = KeyMapping.toHf(CheckpointFormat.HF, hf, "pytorch_model.bin");
+        assertEquals(CheckpointLayout.HF, KeyMapping.detect(hf.keySet(), LAYOUTS));
+        Mapped mapped = KeyMapping.toHf(CheckpointLayout.HF, hf, "pytorch_model.bin");
         assertEquals(List.of(), mapped.unmapped());
-        assertEquals(List.of(), mapped.missing());
+        assertEquals(List.of(), missing(mapped));
         assertTrue(mapped.tensors().containsKey("vision_model.pre_layrnorm.weight"));
         assertEquals(hf.size(), mapped.tensors().size());
     }
@@ -372,33 +384,43 @@ class KeyMappingTest {
         Map<String, StoredTensor> original = openAiClip();
         put(original, "module.logit_scale");
         WeightsException e = assertThrows(WeightsException.class,
-                () -> KeyMapping.toHf(CheckpointFormat.OPENAI_CLIP, original, "twice.pth"));
+                () -> KeyMapping.toHf(Clip.Family.OPENAI, original, "twice.pth"));
         assertTrue(e.getMessage().contains("logit_scale") && e.getMessage().contains("twice.pth"), e.getMessage());
     }
 
     @Test
     void detectionRefusesResNetAndUnknownLayouts() {
         WeightsException resnet = assertThrows(WeightsException.class,
-                () -> KeyMapping.detect(Set.of("visual.layer1.0.conv1.weight", "visual.attnpool.c_proj.weight")));
+                () -> KeyMapping.detect(Set.of("visual.layer1.0.conv1.weight", "visual.attnpool.c_proj.weight"), LAYOUTS));
         assertTrue(resnet.getMessage().contains("ResNet"));
         WeightsException unknown = assertThrows(WeightsException.class,
-                () -> KeyMapping.detect(Set.of("backbone.stem.weight")));
+                () -> KeyMapping.detect(Set.of("backbone.stem.weight"), LAYOUTS));
         assertTrue(unknown.getMessage().contains("backbone.stem.weight"));
     }
 
     @Test
     void dimsAreInferredAsBuildModelDoes() {
-        InferredDims clip = KeyMapping.toHf(CheckpointFormat.OPENAI_CLIP, openAiClip(), "x").inferDims();
+        ModelConfig clip = new Clip.Family().inferConfig(KeyMapping.toHf(Clip.Family.OPENAI, openAiClip(), "x").tensors(),
+                (width, what) -> 1);
         assertEquals(EMBED, clip.projectionDim());
-        assertEquals(new InferredDims.Text(TEXT_WIDTH, TEXT_LAYERS, 0, 4 * TEXT_WIDTH, CONTEXT, OptionalInt.of(VOCAB)),
-                clip.text());
-        assertEquals(new InferredDims.Vision(VISION_WIDTH, VISION_LAYERS, 0, 4 * VISION_WIDTH, PATCH, PATCH * GRID),
-                clip.vision());
-        assertTrue(clip.video().isEmpty());
+        assertEquals(List.of(TEXT_WIDTH, TEXT_LAYERS, 4 * TEXT_WIDTH, CONTEXT, VOCAB), List.of(clip.text().hiddenSize(),
+                clip.text().numHiddenLayers(), clip.text().intermediateSize(), clip.text().maxPositionEmbeddings(),
+                clip.text().vocabSize()));
+        assertEquals(List.of(VISION_WIDTH, VISION_LAYERS, 4 * VISION_WIDTH, PATCH, PATCH * GRID), List.of(
+                clip.vision().hiddenSize(), clip.vision().numHiddenLayers(), clip.vision().intermediateSize(),
+                clip.vision().patchSize(), clip.vision().imageSize()));
 
-        InferredDims xclip = KeyMapping.toHf(CheckpointFormat.XCLIP_ORIGINAL, xclipOriginal(), "x").inferDims();
-        assertEquals(new InferredDims.Video(FRAMES, EMBED, MIT_LAYERS, 0, 4 * EMBED, PROMPT_LAYERS, 0),
-                xclip.video().orElseThrow());
+        ModelConfig xclip = new XClip.Family().inferConfig(
+                KeyMapping.toHf(XClip.Family.VIDEOX, xclipOriginal(), "x").tensors(), (width, what) -> 1);
+        XClip.Config video = xclip.familyConfig(XClip.Config.class);
+        assertEquals(List.of(FRAMES, EMBED, MIT_LAYERS, 4 * EMBED, PROMPT_LAYERS), List.of(video.numFrames(),
+                video.mitHiddenSize(), video.mitNumHiddenLayers(), video.mitIntermediateSize(), video.promptLayers()));
+
+        // heads are not in the weights: CLIP's width / 64 refuses widths it cannot explain, naming the tower
+        ConfigException e = assertThrows(ConfigException.class, () -> new Clip.Family().inferConfig(
+                KeyMapping.toHf(Clip.Family.OPENAI, openAiClip(), "x").tensors(), ModelConfig.HeadCount.CLIP_RULE));
+        assertTrue(e.getMessage().contains("text tower") && e.getMessage().contains("width " + TEXT_WIDTH),
+                e.getMessage());
     }
 
     @Test
@@ -419,10 +441,10 @@ class KeyMappingTest {
         Path file = dir.resolve("vifi_clip_10_epochs_k400_full_finetuned.pth");
         w.write(file, checkpoint);
 
-        Mapped expected = KeyMapping.toHf(CheckpointFormat.VIFI_CLIP, original, "memory");
+        Mapped expected = KeyMapping.toHf(Clip.Family.VIFI, original, "memory");
         try (PytorchCheckpoint opened = PytorchCheckpoint.open(file)) {
-            Mapped fromDisk = KeyMapping.toHf(opened);
-            assertEquals(CheckpointFormat.VIFI_CLIP, fromDisk.format());
+            Mapped fromDisk = KeyMapping.toHf(opened, LAYOUTS);
+            assertEquals(Clip.Family.VIFI, fromDisk.layout());
             assertEquals(List.copyOf(expected.tensors().keySet()), List.copyOf(fromDisk.tensors().keySet()));
             for (StoredTensor tensor : expected.tensors().values()) {
                 assertSameTensor(tensor, fromDisk.tensors().get(tensor.name()));

@@ -2,7 +2,6 @@ package dev.vclip.weights;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.vclip.weights.KeyMapping.InferredDims;
 import dev.vclip.weights.KeyMapping.Mapped;
 import dev.vclip.weights.TorchSaveWriter.StateDict;
 import dev.vclip.weights.pytorch.PytorchCheckpoint;
@@ -16,7 +15,6 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalInt;
 import java.util.TreeSet;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -1,0 +1,133 @@
+package dev.vclip.model;
+
+import ai.djl.ndarray.NDArray;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.vclip.tokenizer.ClipTokenizer;
+import dev.vclip.weights.CheckpointLayout;
+import dev.vclip.weights.ModelWeights;
+import dev.vclip.weights.StoredTensor;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Everything vclip knows about one model architecture, in one place: its {@code config.json} keys, its parameters
+ * (names and shapes, declared once: they drive shape checks, random initialisation, checkpoint conversion and the
+ * lists of missing tensors), the factory of its model, the reference outputs it can compute, the parameters training
+ * treats as new modules, and the tensor-name rules of its original checkpoints.
+ *
+ * <p>A family is registered by one line in {@code META-INF/services/dev.vclip.model.ModelFamily} (as Lucene's codecs
+ * and HF's auto maps): {@link ModelFamilies} finds it by {@code model_type}. Nothing else in vclip names a family;
+ * callers ask a model what input it takes ({@link VideoTextModel#videoInput()}).
+ *
+ * <p>Implementations are stateless and thread-safe (a public no-argument constructor, for {@link java.util.ServiceLoader}).
+ */
+public interface ModelFamily {
+
+    /** The family's own part of a config: the keys beyond CLIP's two towers. Immutable. */
+    interface Config {
+        /** For families with no keys of their own. */
+        Config NONE = new Config() {
+            @Override
+            public String toString() {
+                return "{}";
+            }
+        };
+    }
+
+    /** The {@code model_type} of its config.json, lower case without separators ({@code "xclip"}). */
+    String modelType();
+
+    /** For people: {@code "X-CLIP (XCLIPModel)"}. */
+    String displayName();
+
+    /** The {@code architectures} entry written to config.json ({@code "XCLIPModel"}). */
+    String architecture();
+
+    /** Default token ids of the text config when config.json has none (HF's defaults differ per family). */
+    default ModelConfig.TokenIds defaultTokenIds() {
+        return new ModelConfig.TokenIds(49406, 49407, 1);
+    }
+
+    /**
+     * Reads the family's keys; every key asked for counts as known (see {@link ConfigReader}).
+     *
+     * @param top    the top level of config.json
+     * @param text   {@code text_config}
+     * @param vision {@code vision_config}
+     */
+    Config readConfig(ConfigReader top, ConfigReader text, ConfigReader vision);
+
+    /** Adds a message per inconsistency of the family's keys (each naming the keys). */
+    default void validate(ModelConfig config, List<String> problems) {
+    }
+
+    /** Writes the family's keys, as {@link #readConfig} reads them. */
+    default void writeConfig(ModelConfig config, ObjectNode top, ObjectNode text, ObjectNode vision) {
+    }
+
+    /** Adds lines to a model's description ({@code vclip info}). */
+    default void describe(ModelConfig config, Map<String, Object> summary) {
+    }
+
+    /** Every parameter of the family's model for a config, by state-dict name, with its shape; in a stable order. */
+    Map<String, long[]> parameterShapes(ModelConfig config);
+
+    /** The frames per clip and frame size a config's model takes. */
+    VideoInput videoInput(ModelConfig config);
+
+    /**
+     * The text around a class name that the family's original code classifies with ({@code "{}"}: the bare name,
+     * X-CLIP), or {@code null} when the training config decides (ViFi-CLIP's {@code CTX_INIT}).
+     */
+    default String classTemplate() {
+        return null;
+    }
+
+    /** Wraps weights that fit {@code config} (checked against {@link #parameterShapes}) into the model. */
+    VideoTextModel create(ModelConfig config, ModelWeights weights, ClipTokenizer tokenizer);
+
+    /**
+     * The names of the reference outputs {@link #computeReference} can compute (HF output names and the recorded
+     * intermediates), so that a case file's tensor of an unknown name is told apart from one lacking inputs.
+     */
+    Set<String> referenceOutputs();
+
+    /**
+     * Computes the reference outputs the inputs allow: {@code inputs} holds what a case file has of
+     * {@code input_ids}, {@code attention_mask}, {@code input_ids_eotpad}, {@code pixel_values},
+     * {@code pixel_values_video} (and any other inputs the family reads); results go into {@code out} by name,
+     * intermediates through {@code trace}.
+     */
+    void computeReference(VideoTextModel model, Map<String, NDArray> inputs, Trace trace, Map<String, NDArray> out);
+
+    /**
+     * Words that mark a parameter as new relative to the CLIP the family starts from, matched anywhere in its name
+     * (X-CLIP: {@code mit}, {@code prompts}, {@code message_}): training gives them {@code TRAIN.NEW_MODULE_LR_SCALE}
+     * times the learning rate and keeps them trainable when the text tower is frozen.
+     */
+    default List<String> newModuleKeywords() {
+        return List.of();
+    }
+
+    /** The original (non-HF) checkpoint layouts the family reads, with their name rules. */
+    default List<CheckpointLayout> checkpointLayouts() {
+        return List.of();
+    }
+
+    /**
+     * Whether HF-named tensors belong to this family (for folders with weights but no config, and for conversion);
+     * the first registered family that claims them wins, so families test for their distinctive tensors.
+     */
+    boolean claims(Set<String> hfNames);
+
+    /**
+     * A config whose dimensions are read off HF-named tensors (after a checkpoint layout's renaming), as OpenAI's
+     * {@code build_model} does; the two CLIP towers come from {@link ModelConfig#inferTowers}.
+     *
+     * @param heads the attention heads of a width ({@link ModelConfig.HeadCount#CLIP_RULE}: width / 64)
+     * @throws ConfigException when a dimension cannot be read (naming the tensor), or {@code heads} refuses a width
+     */
+    ModelConfig inferConfig(Map<String, StoredTensor> hfTensors, ModelConfig.HeadCount heads);
+}
