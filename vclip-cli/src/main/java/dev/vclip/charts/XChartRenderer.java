@@ -69,6 +69,15 @@ public final class XChartRenderer implements ChartRenderer {
     private static final Color GRID_COLOUR = new Color(0xE5E7EB);
     /** Height in pixels of the track along the top of the plot where predicted segments are drawn. */
     private static final int PREDICTED_TRACK_HEIGHT = 9;
+    /** Legend text that fits one row under an 800-pixel chart; longer legends go one entry per line. */
+    private static final int MAX_LEGEND_ROW_CHARS = 100;
+    /** A legend entry longer than this is shortened (a query can be a sentence). */
+    private static final int MAX_LEGEND_CHARS = 70;
+    private static final int LEGEND_LINE_HEIGHT = 18;
+    private static final String DEFAULT_DECIMAL_PATTERN = "#,##0.###";
+    /** Reference lines (chance, thresholds): dashed, so they never read as data. */
+    private static final BasicStroke DASHED = new BasicStroke(1.2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f,
+            new float[]{6f, 4f}, 0f);
 
     public XChartRenderer() {
     }
@@ -135,6 +144,12 @@ public final class XChartRenderer implements ChartRenderer {
         if (allNonNegative) {
             styler.setXAxisMin(0.0);
         }
+        if (spec.reference() != null) { // the reference line must be on the axis even when every bar is below it
+            double highest = values.stream().mapToDouble(Double::doubleValue).max().orElse(0);
+            if (spec.reference().value() > highest) {
+                styler.setXAxisMax(spec.reference().value() * 1.1);
+            }
+        }
         // The value near the end of each bar, dark on a light bar: it stays readable where a short bar is narrower
         // than its label and the text runs onto the white plot.
         styler.setLabelsVisible(true);
@@ -144,6 +159,10 @@ public final class XChartRenderer implements ChartRenderer {
         styler.setLabelsPosition(0.9);
         HorizontalBarSeries series = chart.addSeries(spec.valueAxisLabel(), values, labels);
         series.setFillColor(BAR_COLOUR);
+        if (spec.reference() != null) {
+            chart.addAnnotation(new ReferenceLine(spec.reference()));
+            notes.add("Dashed line: " + spec.reference().name() + ".");
+        }
         return new Rendered(encode(chart), WIDTH, height, String.join(" ", notes));
     }
 
@@ -164,26 +183,70 @@ public final class XChartRenderer implements ChartRenderer {
     // ---- XY line charts -----------------------------------------------------------------------------------------
 
     private static Rendered renderLine(ChartSpec.Line spec) {
-        XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT)
+        // One legend row holds a few short names; more or longer names go one per line below the plot, and the chart
+        // grows by their height so the plot keeps its size (a single clipped row hid which curve was which).
+        List<Series> all = new ArrayList<>(spec.series());
+        all.addAll(spec.references());
+        int legendChars = all.stream().mapToInt(s -> shortenLegend(s.name()).length() + 6).sum();
+        boolean legendVisible = all.size() > 1;
+        boolean legendInColumn = legendVisible && legendChars > MAX_LEGEND_ROW_CHARS;
+        int height = HEIGHT + (legendInColumn ? LEGEND_LINE_HEIGHT * (all.size() - 1) : 0);
+        XYChart chart = new XYChartBuilder().width(WIDTH).height(height)
                 .xAxisTitle(spec.xAxisLabel()).yAxisTitle(spec.yAxisLabel()).build();
         var styler = chart.getStyler();
         applyHouseStyle(styler);
         styler.setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
         applyXYAxes(styler);
-        styler.setLegendVisible(spec.series().size() > 1);
+        styler.setXAxisDecimalPattern(decimalPattern(all.stream().flatMapToDouble(s -> Arrays.stream(s.x()))));
+        styler.setYAxisDecimalPattern(decimalPattern(all.stream().flatMapToDouble(s -> Arrays.stream(s.y()))));
+        styler.setLegendVisible(legendVisible);
+        if (legendInColumn) {
+            styler.setLegendLayout(Styler.LegendLayout.Vertical);
+        }
         styler.setMarkerSize(5);
         List<String> thinned = new ArrayList<>();
+        List<String> names = new ArrayList<>();
         for (Series original : spec.series()) {
             Series drawn = original.downsample(MAX_POINTS_PER_SERIES);
             if (drawn != original) {
                 thinned.add(thinned(original, drawn));
             }
-            XYSeries series = chart.addSeries(drawn.name(), drawn.x(), drawn.y());
+            names.add(uniqueLabel(shortenLegend(drawn.name()), names));
+            XYSeries series = chart.addSeries(names.get(names.size() - 1), drawn.x(), drawn.y());
             if (drawn.size() > MAX_POINTS_WITH_MARKERS || drawn.size() <= 2) {
-                series.setMarker(SeriesMarkers.NONE); // a curve, or a reference line such as ROC's chance diagonal
+                series.setMarker(SeriesMarkers.NONE); // a curve, or a two-point straight line
             }
         }
-        return new Rendered(encode(chart), WIDTH, HEIGHT, thinningNote(thinned));
+        for (Series reference : spec.references()) {
+            names.add(uniqueLabel(shortenLegend(reference.name()), names));
+            XYSeries series = chart.addSeries(names.get(names.size() - 1), reference.x(), reference.y());
+            series.setMarker(SeriesMarkers.NONE);
+            series.setLineColor(THRESHOLD_COLOUR);
+            series.setLineStyle(DASHED);
+        }
+        return new Rendered(encode(chart), WIDTH, height, thinningNote(thinned));
+    }
+
+    private static String shortenLegend(String name) {
+        String oneLine = ChartRenderer.singleLine(name);
+        return oneLine.length() <= MAX_LEGEND_CHARS ? oneLine : oneLine.substring(0, MAX_LEGEND_CHARS - 1) + "…";
+    }
+
+    /**
+     * A tick label pattern that shows the data: the house pattern has three decimals, which turns a learning rate
+     * of 0.0002 into "0" on every tick; small spans get as many decimals as they need, tiny ones scientific notation.
+     */
+    static String decimalPattern(java.util.stream.DoubleStream values) {
+        double[] finite = values.filter(Double::isFinite).toArray();
+        double low = Arrays.stream(finite).min().orElse(0);
+        double high = Arrays.stream(finite).max().orElse(0);
+        double scale = Math.max(high - low, Math.max(Math.abs(low), Math.abs(high)));
+        if (scale == 0 || scale >= 0.1) {
+            return DEFAULT_DECIMAL_PATTERN;
+        }
+        double span = high - low > 0 ? high - low : scale;
+        int decimals = (int) Math.ceil(-Math.log10(span)) + 1;
+        return decimals > 5 ? "0.0#E0" : "0." + "#".repeat(decimals);
     }
 
     private static String thinned(Series original, Series drawn) {
@@ -207,14 +270,14 @@ public final class XChartRenderer implements ChartRenderer {
         double secondsPerUnit = end - start > 180 ? 60 : 1;
         double[] times = Arrays.stream(seconds).map(t -> t / secondsPerUnit).toArray();
         XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT)
-                .xAxisTitle(secondsPerUnit == 60 ? "time (min)" : "time (s)").yAxisTitle("score").build();
+                .xAxisTitle(secondsPerUnit == 60 ? "time (min)" : "time (s)").yAxisTitle(spec.scores().name()).build();
         var styler = chart.getStyler();
         applyHouseStyle(styler);
         applyXYAxes(styler);
         styler.setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
         fitScoreAxis(styler, scores.y(), spec.threshold());
 
-        XYSeries line = chart.addSeries("frame score", times, scores.y());
+        XYSeries line = chart.addSeries(spec.scores().name(), times, scores.y());
         line.setMarker(SeriesMarkers.NONE);
         line.setLineColor(SCORE_COLOUR);
         line.setLineStyle(new BasicStroke(1.6f, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND));
@@ -229,8 +292,7 @@ public final class XChartRenderer implements ChartRenderer {
                     new double[]{spec.threshold(), spec.threshold()});
             threshold.setMarker(SeriesMarkers.NONE);
             threshold.setLineColor(THRESHOLD_COLOUR);
-            threshold.setLineStyle(new BasicStroke(1.2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f,
-                    new float[]{6f, 4f}, 0f));
+            threshold.setLineStyle(DASHED);
         }
         if (!spec.groundTruth().isEmpty()) {
             legendOnly(chart, "ground truth", anchorX, anchorY, GROUND_TRUTH_LEGEND);
@@ -336,6 +398,31 @@ public final class XChartRenderer implements ChartRenderer {
         }
     }
 
+    /** A reference value (chance accuracy): a dashed vertical line across a horizontal bar chart, named at its top. */
+    private static final class ReferenceLine extends Annotation {
+        private final ChartSpec.Reference reference;
+
+        ReferenceLine(ChartSpec.Reference reference) {
+            super(false);
+            this.reference = reference;
+        }
+
+        @Override
+        public void paint(Graphics2D g) {
+            int x = getXAxisScreenValue(reference.value());
+            int top = Math.min(getYAxisScreenValueForMin(), getYAxisScreenValueForMax());
+            int bottom = Math.max(getYAxisScreenValueForMin(), getYAxisScreenValueForMax());
+            g.setColor(THRESHOLD_COLOUR);
+            g.setStroke(DASHED);
+            g.drawLine(x, top, x, bottom);
+            g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 10));
+            int width = g.getFontMetrics().stringWidth(reference.name());
+            int right = Math.max(getXAxisScreenValueForMin(), getXAxisScreenValueForMax());
+            // right of the line where it fits, else left of it: the name must not run off the plot
+            g.drawString(reference.name(), x + 4 + width <= right ? x + 4 : x - 4 - width, top + 11);
+        }
+    }
+
     // ---- shared -------------------------------------------------------------------------------------------------
 
     /** One look for every chart: white, light grid, legend below, palette above, Locale.ROOT digits. */
@@ -368,8 +455,8 @@ public final class XChartRenderer implements ChartRenderer {
     private static void applyXYAxes(AxesChartStyler styler) {
         styler.setXAxisTickMarkSpacingHint(70);
         styler.setYAxisTickMarkSpacingHint(40);
-        styler.setXAxisDecimalPattern("#,##0.###");
-        styler.setYAxisDecimalPattern("#,##0.###");
+        styler.setXAxisDecimalPattern(DEFAULT_DECIMAL_PATTERN);
+        styler.setYAxisDecimalPattern(DEFAULT_DECIMAL_PATTERN);
     }
 
     private static byte[] encode(Chart<?, ?> chart) {

@@ -4,6 +4,8 @@ import dev.vclip.data.LabelTable;
 import dev.vclip.eval.ClassificationMetrics;
 import dev.vclip.model.ModelFolder;
 import dev.vclip.model.VideoTextModel;
+import dev.vclip.report.Percent;
+import dev.vclip.report.RunReport;
 import dev.vclip.report.Tables;
 import dev.vclip.task.Scoring;
 import dev.vclip.task.VideoEncoder;
@@ -16,27 +18,41 @@ import picocli.CommandLine.Parameters;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.concurrent.Callable;
+import java.util.Map;
 
-@Command(name = "classify", description = "Classify one video against the class names of a labels CSV: top-5 with "
-        + "probabilities (softmax over the classes, views averaged).")
-final class ClassifyCommand implements Callable<Integer> {
+@Command(name = "classify", mixinStandardHelpOptions = true, description = {
+        "Classify one video against the class names of a labels CSV: the top-K classes with probabilities (softmax "
+                + "over the classes, views averaged); writes report.json and report.html.",
+        "Example: vclip classify synth/videos/moving_left_000.mp4 --model models/xclip-synth --labels "
+                + "synth/labels.csv"})
+final class ClassifyCommand extends VclipCommand {
 
-    @Parameters(paramLabel = "VIDEO")
+    @Parameters(paramLabel = "VIDEO", description = "a video file, a folder of frames, or archive.tar#member")
     String video;
 
-    @Option(names = "--model", required = true, paramLabel = "DIR")
+    @Option(names = "--model", required = true, paramLabel = "DIR", description = "model folder")
     Path model;
 
-    @Option(names = "--labels", required = true, paramLabel = "FILE")
+    @Option(names = "--labels", required = true, paramLabel = "FILE", description = "labels CSV: id,name")
     Path labels;
 
-    @Option(names = "--template", description = "class text; {} is the class name (default: '${DEFAULT-VALUE}')")
+    @Option(names = "--template", paramLabel = "TEXT", converter = Checks.NotBlank.class,
+            description = "class text; {} is the class name (default: '${DEFAULT-VALUE}')")
     String template = "{}";
 
-    @Option(names = "--views", paramLabel = "CLIPSxCROPS", description = "(default: ${DEFAULT-VALUE})")
-    String views = "1x1";
+    @Option(names = "--views", paramLabel = "CLIPSxCROPS", converter = Views.Converter.class, description = "temporal "
+            + "clips x spatial crops (1 or 3) (default: ${DEFAULT-VALUE})")
+    Views views = Views.ONE;
+
+    @Option(names = "--top", paramLabel = "K", converter = Checks.AtLeastOne.class,
+            description = "classes shown, best first (default: ${DEFAULT-VALUE})")
+    int top = 5;
+
+    @Option(names = "--json", description = "print the classes and probabilities as one JSON document instead of a "
+            + "table")
+    boolean json;
 
     @Mixin
     EncodingOptions encoding;
@@ -44,10 +60,9 @@ final class ClassifyCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         LabelTable table = LabelTable.read(labels);
-        int[] clipsCrops = ZeroshotCommand.parseViews(views);
         try (VideoTextModel m = ModelFolder.load(model)) {
-            VideoEncoder encoder = encoding.encoder(m, new Sampling.SegmentMiddle(encoding.framesFor(m), clipsCrops[0]),
-                    clipsCrops[1], null);
+            VideoEncoder encoder = encoding.encoder(m, new Sampling.SegmentMiddle(encoding.framesFor(m), views.clips()),
+                    views.crops(), null);
             VideoEncoder.Result encoded = encoder.encodeAll(List.of(video), null);
             if (encoded.encoded().get(0) == null) {
                 throw new IllegalArgumentException(encoded.skipped().get(0).toString());
@@ -65,11 +80,35 @@ final class ClassifyCommand implements Callable<Integer> {
                 }
             }
             List<List<Object>> rows = new ArrayList<>();
-            for (int c : ClassificationMetrics.topClasses(probability, Math.min(5, table.size()))) {
-                rows.add(List.of(table.name(c), String.format("%.1f %%", 100 * probability[c])));
+            List<Map<String, Object>> classes = new ArrayList<>();
+            for (int c : ClassificationMetrics.topClasses(probability, Math.min(top, table.size()))) {
+                rows.add(List.of(table.name(c), Percent.of(probability[c])));
+                Map<String, Object> row = new LinkedHashMap<>();
+                row.put("class", table.name(c));
+                row.put("probability", probability[c]);
+                classes.add(row);
             }
-            System.out.println(video);
-            System.out.print(Tables.render(List.of("class", "probability"), rows));
+            List<String> headers = List.of("class", "probability");
+            RunReport report = RunReport.create("Classification of one video", typedCommandLine());
+            report.summary("video", video)
+                    .summary("model", String.valueOf(model.toAbsolutePath().normalize().getFileName()))
+                    .summary("top class", table.name(ClassificationMetrics.topClasses(probability, 1)[0]));
+            report.table("Top " + rows.size() + " classes", headers, rows);
+            Map<String, Object> payload = new LinkedHashMap<>();
+            payload.put("video", video);
+            payload.put("views", views.toString());
+            payload.put("classes", classes);
+            report.json("classes", payload);
+            Path out = encoding.outDir("classify");
+            report.writeJson(out.resolve("report.json"));
+            report.writeHtml(out.resolve("report.html"));
+            if (json) {
+                printJson(payload);
+            } else {
+                out().println(video);
+                out().print(Tables.render(headers, rows));
+                out().println("report     " + out.resolve("report.html") + " (and report.json)");
+            }
         }
         return 0;
     }

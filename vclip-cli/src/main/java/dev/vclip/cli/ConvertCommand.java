@@ -25,16 +25,16 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 
-@Command(name = "convert", description = {
+@Command(name = "convert", mixinStandardHelpOptions = true, description = {
         "Convert a PyTorch checkpoint (OpenAI CLIP, official X-CLIP, ViFi-CLIP, or HF names) into a Hugging Face "
                 + "model folder: config.json + model.safetensors, loadable by vclip and by transformers.",
         "The config is inferred from the tensor shapes (heads = width / 64, as CLIP's build_model) unless --config "
-                + "gives one. Then check it: vclip verify --model OUT --case outputs-from-python.safetensors",
-        "Example: vclip convert --checkpoint k400_32_8.pth --out xclip-base-patch32-k400/"})
-final class ConvertCommand implements Callable<Integer> {
+                + "gives one (an original checkpoint: --checkpoint k400_32_8.pth --out xclip-b32). Then check it: "
+                + "vclip verify --model OUT --case outputs-from-python.safetensors",
+        "Example: vclip convert --checkpoint models/xclip-synth --dtype float32 --out runs/xclip-synth-fp32"})
+final class ConvertCommand extends VclipCommand {
 
     @Option(names = "--checkpoint", required = true, paramLabel = "FILE|DIR", description = "torch.save file (.pth, "
             + ".bin, .pt), or a Hugging Face model folder (to change its --dtype)")
@@ -73,14 +73,14 @@ final class ConvertCommand implements Callable<Integer> {
         }
         try (MappedCheckpoint source = MappedCheckpoint.open(checkpoint)) {
             KeyMapping.Mapped mapping = source.mapping();
-            System.out.println("checkpoint " + checkpoint + ": " + mapping.format() + " names, "
+            out().println("checkpoint " + checkpoint + ": " + mapping.format() + " names, "
                     + mapping.tensors().size() + " tensors");
             if (!mapping.unmapped().isEmpty()) {
-                System.err.println("warning: " + mapping.unmapped().size() + " tensor(s) no rule knows, not converted: "
+                err().println("warning: " + mapping.unmapped().size() + " tensor(s) no rule knows, not converted: "
                         + String.join(", ", mapping.unmapped()));
             }
             if (!mapping.dropped().isEmpty()) {
-                System.out.println("dropped    " + String.join(", ", mapping.dropped()));
+                out().println("dropped    " + String.join(", ", mapping.dropped()));
             }
             List<TensorFile> files = new ArrayList<>(List.of(source));
             if (base != null) {
@@ -91,7 +91,7 @@ final class ConvertCommand implements Callable<Integer> {
                 Map<String, long[]> shapes = ModelFolder.parameterShapes(modelConfig);
                 // load once: every tensor the config needs is there with the right shape
                 try (ModelWeights ignored = ModelWeights.load(files, shapes, null, null)) {
-                    System.out.println("checked    " + shapes.size() + " parameters against the " + modelConfig.modelType()
+                    out().println("checked    " + shapes.size() + " parameters against the " + modelConfig.modelType()
                             + " config");
                 }
                 write(files, shapes, mapping, modelConfig, target);
@@ -141,7 +141,7 @@ final class ConvertCommand implements Callable<Integer> {
         List<TensorFile> files = ModelFolder.openWeights(checkpoint);
         try {
             try (ModelWeights ignored = ModelWeights.load(files, shapes, null, null)) {
-                System.out.println("checked    " + shapes.size() + " parameters against the " + modelConfig.modelType()
+                out().println("checked    " + shapes.size() + " parameters against the " + modelConfig.modelType()
                         + " config");
             }
             writeWeights(files, shapes, target, new LinkedHashMap<>());
@@ -160,7 +160,7 @@ final class ConvertCommand implements Callable<Integer> {
                 copied.add(name);
             }
         }
-        System.out.println("wrote      " + out.resolve("model.safetensors") + " (" + shapes.size() + " tensors"
+        out().println("wrote      " + out.resolve("model.safetensors") + " (" + shapes.size() + " tensors"
                 + (target == null ? "" : ", " + target) + "), config.json"
                 + (copied.isEmpty() ? "" : ", " + String.join(", ", copied)));
     }
@@ -173,7 +173,7 @@ final class ConvertCommand implements Callable<Integer> {
         if (!mapping.extras().isEmpty()) {
             List<StoredTensor> extras = mapping.extras().stream().map(n -> mapping.tensors().get(n)).toList();
             SafeTensors.write(out.resolve("extras.safetensors"), extras, metadata);
-            System.out.println("extras     " + String.join(", ", mapping.extras()) + " -> extras.safetensors");
+            out().println("extras     " + String.join(", ", mapping.extras()) + " -> extras.safetensors");
         }
         ObjectMapper json = new ObjectMapper();
         AtomicFiles.write(out.resolve("config.json"),
@@ -187,7 +187,7 @@ final class ConvertCommand implements Callable<Integer> {
         provenance.putPOJO("dropped", mapping.dropped());
         AtomicFiles.write(out.resolve("conversion.json"),
                 json.writerWithDefaultPrettyPrinter().writeValueAsString(provenance).getBytes(StandardCharsets.UTF_8));
-        System.out.println("wrote      " + out.resolve("model.safetensors") + " (" + weights.size() + " tensors), "
+        out().println("wrote      " + out.resolve("model.safetensors") + " (" + weights.size() + " tensors), "
                 + out.resolve("config.json"));
     }
 

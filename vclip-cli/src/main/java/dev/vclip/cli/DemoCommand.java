@@ -30,13 +30,12 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.Callable;
 
-@Command(name = "demo", description = {
+@Command(name = "demo", mixinStandardHelpOptions = true, description = {
         "The first-run tour: make a small synthetic video set, classify its clips zero-shot, search them with text "
                 + "and find an event in a long video, with the model vclip trained on such videos; prints a summary "
                 + "and writes an HTML report."})
-final class DemoCommand implements Callable<Integer> {
+final class DemoCommand extends VclipCommand {
 
     @Option(names = "--model", paramLabel = "DIR", description = "model folder (default: the bundled trained model)")
     Path model;
@@ -44,8 +43,8 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "DIR", description = "where the data and report go (default: ${DEFAULT-VALUE})")
     Path out = Path.of("runs", "demo");
 
-    @Option(names = "--seed", description = "seed of the synthetic set (default: ${DEFAULT-VALUE}; the model was "
-            + "trained on seed 0's training split)")
+    @Option(names = "--seed", paramLabel = "N", description = "seed of the synthetic set (default: ${DEFAULT-VALUE}; the "
+            + "model was trained on seed 0's training split)")
     long seed = 1;
 
     @Override
@@ -54,12 +53,12 @@ final class DemoCommand implements Callable<Integer> {
         Path modelDir = model != null ? model : Main.bundledTrainedModel();
         Path data = out.resolve("synth");
         if (!Files.isRegularFile(data.resolve("dataset.json"))) {
-            System.out.println("1/4 making a synthetic video set in " + data);
+            out().println("1/4 making a synthetic video set in " + data);
             SyntheticDataset.generate(data, SynthConfig.of(SynthConfig.Size.SMALL).withSeed(seed), true, null);
         } else {
-            System.out.println("1/4 reusing the synthetic video set in " + data);
+            out().println("1/4 reusing the synthetic video set in " + data);
         }
-        RunReport report = RunReport.create("vclip demo", RunReport.commandLine("vclip", "demo"));
+        RunReport report = RunReport.create("vclip demo", typedCommandLine());
         try (VideoTextModel m = ModelFolder.load(modelDir);
              FeatureStore store = FeatureStore.open(out.resolve("cache"), Scoring.modelKey(m))) {
             report.summary("model", String.valueOf(modelDir.toAbsolutePath().normalize().getFileName()));
@@ -68,7 +67,7 @@ final class DemoCommand implements Callable<Integer> {
             VideoEncoder encoder = new VideoEncoder(m, new ClipSampler(new Sampling.SegmentMiddle(frames, 1), size, 1,
                     null), store, 2, 2);
 
-            System.out.println("2/4 zero-shot classification of the validation clips");
+            out().println("2/4 zero-shot classification of the validation clips");
             LabelTable labels = LabelTable.read(data.resolve("labels.csv"));
             List<VideoEntry> val = VideoList.read(data.resolve("val.txt"), data.resolve("videos").toString(), labels,
                     VideoList.Layout.AUTO, ParseReport.strict()).entries();
@@ -84,15 +83,16 @@ final class DemoCommand implements Callable<Integer> {
             for (int c = 0; c < labels.size(); c++) {
                 names.add(labels.name(c));
             }
-            report.barChart("Zero-shot accuracy per class (%)", names, Arrays.stream(zs.perClassAccuracy())
-                    .map(a -> Double.isNaN(a) ? 0 : 100 * a).toArray(), "accuracy (%)");
+            // perClassAccuracy is in percent already (ClassificationMetrics); NaN (no clips) draws no bar
+            report.barChart("Zero-shot accuracy per class (%)", names, zs.perClassAccuracy(), "top-1 accuracy (%)",
+                    dev.vclip.report.BarOrder.AS_GIVEN, dev.vclip.task.RecognitionReport.chance(labels.size()));
 
-            System.out.println("3/4 text search over the clips");
+            out().println("3/4 text search over the clips");
             List<List<Object>> searchRows = search(m, data, val, encoder);
             report.table("Text search: the best three clips per query", List.of("query", "1st", "2nd", "3rd",
                     "rank of the clip it describes"), searchRows);
 
-            System.out.println("4/4 finding an event in a long video");
+            out().println("4/4 finding an event in a long video");
             Triplets.Query query = Triplets.read(data.resolve("localisation/triplets.csv")).queries().get(0);
             String video = data.resolve("long").resolve(query.videoId() + ".mp4").toString();
             VideoEncoder windowEncoder = new VideoEncoder(m, Localisation.windowSampler(frames, Localisation.DEFAULT_WINDOW,
@@ -104,23 +104,23 @@ final class DemoCommand implements Callable<Integer> {
             List<Interval> truth = query.moments().stream()
                     .map(t -> Interval.of(t.startFrame() / fps, t.endFrame() / fps)).toList();
             List<Interval> found = scores.segments().stream().map(p -> Interval.of(p.start() / fps, p.end() / fps)).toList();
-            report.timeline("\"" + query.text() + "\" in " + query.videoId(), LocalizeCommand.times(
-                    scores.frameScores().length, fps), scores.frameScores(), truth, found);
+            report.timeline("\"" + query.text() + "\" in " + query.videoId(), LocalizeCommand.FRAME_SCORE,
+                    LocalizeCommand.times(scores.frameScores().length, fps), scores.frameScores(), truth, found);
 
             double seconds = (System.nanoTime() - start) / 1e9;
             report.summary("time", String.format("%.0f s", seconds));
-            System.out.println();
-            System.out.printf("zero-shot  top-1 %.1f %%, top-5 %.1f %% over %d clips of %d classes (chance %.1f %%)%n",
+            out().println();
+            out().printf("zero-shot  top-1 %.1f %%, top-5 %.1f %% over %d clips of %d classes (chance %.1f %%)%n",
                     zs.metrics().top1(), zs.metrics().top5(), zs.videos().size(), labels.size(), 100.0 / labels.size());
-            System.out.printf("order      %.1f %% of direction-twin clips score their class above its twin (chance 50 %%)%n",
+            out().printf("order      %.1f %% of direction-twin clips score their class above its twin (chance 50 %%)%n",
                     100 * pairs.pairAccuracy());
-            System.out.print(Tables.render(List.of("query", "1st", "2nd", "3rd", "rank of its clip"), searchRows));
-            System.out.printf("localise   \"%s\" in %s: true %s, found %s%n", query.text(), query.videoId(),
+            out().print(Tables.render(List.of("query", "1st", "2nd", "3rd", "rank of its clip"), searchRows));
+            out().printf("localise   \"%s\" in %s: true %s, found %s%n", query.text(), query.videoId(),
                     describe(truth), describe(found.isEmpty() ? List.of() : found.subList(0, 1)));
             Path html = out.resolve("report.html");
             report.writeHtml(html);
             report.writeJson(out.resolve("report.json"));
-            System.out.printf("report     %s (%.0f s in all)%n", html, seconds);
+            out().printf("report     %s (%.0f s in all)%n", html, seconds);
         }
         return 0;
     }

@@ -15,19 +15,21 @@ import java.time.format.DateTimeFormatter;
 import java.util.function.IntConsumer;
 
 /** Options shared by the commands that encode videos: sampling, caching, threads and where reports go. */
-final class EncodingOptions {
+public final class EncodingOptions {
 
-    @Option(names = "--frames", paramLabel = "T", description = "frames per clip (default: the model's num_frames; "
-            + "8 for CLIP)")
-    Integer frames;
+    @Option(names = "--num-frames", paramLabel = "N", converter = Checks.AtLeastOne.class,
+            description = "frames per clip (default: the model's num_frames; 8 for CLIP)")
+    Integer numFrames;
 
     @picocli.CommandLine.Mixin
     CacheOptions caching = new CacheOptions();
 
-    @Option(names = "--workers", description = "decoding threads (default: ${DEFAULT-VALUE})")
+    @Option(names = "--workers", paramLabel = "N", converter = Checks.AtLeastOne.class,
+            description = "decoding threads (default: ${DEFAULT-VALUE})")
     int workers = 2;
 
-    @Option(names = "--batch", description = "videos per model call (default: ${DEFAULT-VALUE})")
+    @Option(names = "--batch", paramLabel = "N", converter = Checks.AtLeastOne.class,
+            description = "videos per model call (default: ${DEFAULT-VALUE})")
     int batch = 4;
 
     @Option(names = "--out", paramLabel = "DIR", description = "where the report goes (default: runs/<task>-<time>)")
@@ -35,11 +37,11 @@ final class EncodingOptions {
 
     int framesFor(VideoTextModel model) {
         int modelFrames = model.config().isXClip() ? model.config().vision().numFrames() : 8;
-        if (frames != null && model.config().isXClip() && frames != modelFrames) {
+        if (numFrames != null && model.config().isXClip() && numFrames != modelFrames) {
             throw new IllegalArgumentException("this X-CLIP model takes " + modelFrames + " frames (num_frames); "
-                    + "--frames " + frames + " does not fit it");
+                    + "--num-frames " + numFrames + " does not fit it");
         }
-        return frames != null ? frames : modelFrames;
+        return numFrames != null ? numFrames : modelFrames;
     }
 
     FeatureStore openStore(VideoTextModel model) {
@@ -57,8 +59,8 @@ final class EncodingOptions {
                 + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
     }
 
-    /** Adapts a progress display to the encoders' "videos done so far" callback. */
+    /** Adapts a progress display to the encoders' running-total callbacks (videos or windows done so far). */
     static IntConsumer doneCounter(dev.vclip.report.Progress progress) {
-        return done -> progress.stepBy(done - progress.current());
+        return done -> progress.stepTo(done);
     }
 }

@@ -5,7 +5,6 @@ import dev.vclip.video.FfmpegVideo;
 import dev.vclip.video.FrameFolder;
 import dev.vclip.video.RgbFrame;
 import dev.vclip.video.Sampling;
-import dev.vclip.video.VideoException;
 import dev.vclip.video.VideoInfo;
 import dev.vclip.video.VideoSource;
 import dev.vclip.video.VideoSources;
@@ -21,12 +20,13 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
-import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 
-@Command(name = "frames", description = "Sample frames from a video the way a model does and write them as PNG, "
-        + "optionally with the model's view (resize + centre crop), to see what the model sees.")
-final class FramesCommand implements Callable<Integer> {
+@Command(name = "frames", mixinStandardHelpOptions = true, description = {
+        "Sample frames from a video the way a model does and write them as PNG, optionally with the model's view "
+                + "(resize + centre crop), to see what the model sees.",
+        "Example: vclip frames synth/videos/moving_left_000.mp4 --num-frames 8 --out frames --size 224"})
+final class FramesCommand extends VclipCommand {
 
     enum Strategy { middle, tsn, fps, range }
 
@@ -37,7 +37,7 @@ final class FramesCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "folder for the PNG files")
     Path out;
 
-    @Option(names = "--num-frames", defaultValue = "8", paramLabel = "T",
+    @Option(names = "--num-frames", defaultValue = "8", paramLabel = "N", converter = Checks.AtLeastOne.class,
             description = "frames per view (segments for middle/tsn/range, the cap for fps; default ${DEFAULT-VALUE})")
     int numFrames;
 
@@ -47,25 +47,28 @@ final class FramesCommand implements Callable<Integer> {
                     + "default ${DEFAULT-VALUE}")
     Strategy strategy;
 
-    @Option(names = "--num-clips", defaultValue = "1", paramLabel = "N",
+    @Option(names = "--num-clips", defaultValue = "1", paramLabel = "N", converter = Checks.AtLeastOne.class,
             description = "temporal views for middle (evenly spaced offsets) and tsn (independent draws)")
     int numClips;
 
-    @Option(names = "--seed", defaultValue = "0", description = "random seed for tsn (default ${DEFAULT-VALUE})")
+    @Option(names = "--seed", defaultValue = "1", paramLabel = "N",
+            description = "random seed for tsn (default ${DEFAULT-VALUE})")
     long seed;
 
     @Option(names = "--target-fps", defaultValue = "3", paramLabel = "FPS",
             description = "rate for the fps strategy (CenterCLIP uses 3; default ${DEFAULT-VALUE})")
     double targetFps;
 
-    @Option(names = "--start", paramLabel = "FRAME", description = "first frame of the range strategy")
+    @Option(names = "--start", paramLabel = "FRAME", converter = Checks.AtLeastZero.class,
+            description = "first frame of the range strategy")
     Integer start;
 
-    @Option(names = "--end", paramLabel = "FRAME", description = "end (exclusive) of the range strategy")
+    @Option(names = "--end", paramLabel = "FRAME", converter = Checks.AtLeastOne.class,
+            description = "end (exclusive) of the range strategy")
     Integer end;
 
-    @Option(names = "--size", paramLabel = "PX",
-            description = "also write the model's view: shortest edge to PX (bicubic), centre crop PX x PX")
+    @Option(names = "--size", paramLabel = "PIXELS", converter = Checks.AtLeastOne.class,
+            description = "also write the model's view: shortest edge to PIXELS (bicubic), centre crop PIXELS x PIXELS")
     Integer size;
 
     @Option(names = "--fps", paramLabel = "FPS", description = "frame rate of a frame folder (default 30)")
@@ -73,20 +76,8 @@ final class FramesCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        try {
-            return run();
-        } catch (VideoException | IllegalArgumentException e) {
-            System.err.println("error: " + e.getMessage());
-            return 1;
-        }
-    }
-
-    private int run() {
-        if (numFrames <= 0) {
-            throw new IllegalArgumentException("--num-frames must be positive, got " + numFrames);
-        }
-        if (size != null && size <= 0) {
-            throw new IllegalArgumentException("--size must be positive, got " + size);
+        if (targetFps <= 0) {
+            throw usage("--target-fps must be above 0, not " + targetFps);
         }
         Sampling sampling = switch (strategy) {
             case middle -> new Sampling.SegmentMiddle(numFrames, numClips);
@@ -94,7 +85,7 @@ final class FramesCommand implements Callable<Integer> {
             case fps -> new Sampling.FixedFps(targetFps, numFrames);
             case range -> {
                 if (start == null || end == null) {
-                    throw new IllegalArgumentException("--strategy range needs --start and --end");
+                    throw usage("--strategy range needs --start and --end");
                 }
                 yield new Sampling.FrameRange(start, end, numFrames);
             }
@@ -102,21 +93,21 @@ final class FramesCommand implements Callable<Integer> {
         ClipImageProcessor processor = size == null ? null : ClipImageProcessor.forImageSize(size);
         try (VideoSource source = openSource()) {
             VideoInfo info = source.info();
-            System.out.println("video      " + info.source());
-            System.out.printf("frames     %d at %.3f fps (%.2f s)%n", info.frameCount(), info.fps(),
+            out().println("video      " + info.source());
+            out().printf("frames     %d at %.3f fps (%.2f s)%n", info.frameCount(), info.fps(),
                     info.durationSeconds());
-            System.out.println("size       " + info.width() + "x" + info.height()
+            out().println("size       " + info.width() + "x" + info.height()
                     + (info.rotationDegrees() != 0 ? " (rotated " + info.rotationDegrees() + " deg clockwise)" : ""));
-            System.out.println("codec      " + info.codec());
+            out().println("codec      " + info.codec());
             if (source instanceof FfmpegVideo f) {
-                System.out.println("counted by " + f.countMethod()
+                out().println("counted by " + f.countMethod()
                         + (f.containerFrameCount() > 0 && f.containerFrameCount() != info.frameCount()
                         ? " (the container declares " + f.containerFrameCount() + ")" : ""));
             }
             int[][] views = sampling.views(info.frameCount(), info.fps());
-            System.out.println("strategy   " + describe(sampling));
+            out().println("strategy   " + describe(sampling));
             for (int v = 0; v < views.length; v++) {
-                System.out.println((views.length > 1 ? "view " + v + "     " : "indices    ")
+                out().println((views.length > 1 ? "view " + v + "     " : "indices    ")
                         + Arrays.stream(views[v]).mapToObj(Integer::toString).collect(Collectors.joining(" ")));
             }
             int[] indices = sampling.indices(info.frameCount(), info.fps());
@@ -134,8 +125,8 @@ final class FramesCommand implements Callable<Integer> {
                     written++;
                 }
             }
-            System.out.printf("decoded    %d frames in %.0f ms%n", indices.length, ms);
-            System.out.println("wrote      " + written + " PNG files to " + out.toAbsolutePath().normalize());
+            out().printf("decoded    %d frames in %.0f ms%n", indices.length, ms);
+            out().println("wrote      " + written + " PNG files to " + out.toAbsolutePath().normalize());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write to " + out + ": " + e.getMessage(), e);
         }

@@ -6,54 +6,97 @@ import dev.vclip.model.ReferenceCheck;
 import dev.vclip.model.VideoTextModel;
 import dev.vclip.weights.SafeTensors;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.concurrent.Callable;
+import java.util.Map;
 
-@Command(name = "info", description = "Describe a model folder: family, sizes, parameter count, tokenizer; "
-        + "if the folder holds reference outputs (reference.safetensors), check the model against them.")
-final class InfoCommand implements Callable<Integer> {
+@Command(name = "info", mixinStandardHelpOptions = true, description = {
+        "Describe a model folder: family, sizes, parameter count, tokenizer; if the folder holds reference outputs "
+                + "(reference.safetensors), check the model against them.",
+        "Example: vclip info --model models/xclip-tiny-random"})
+final class InfoCommand extends VclipCommand {
 
-    @Parameters(arity = "0..1", paramLabel = "DIR", description = "model folder (default: the bundled tiny model)")
-    Path dir;
+    @Option(names = "--model", paramLabel = "DIR", description = "model folder (default: the bundled tiny model)")
+    Path model;
+
+    /** The old positional form, still accepted. */
+    @Parameters(arity = "0..1", paramLabel = "DIR", hidden = true, description = "model folder (old form of --model)")
+    Path positional;
+
+    @Option(names = "--json", description = "print the description as one JSON document")
+    boolean json;
 
     @Override
     public Integer call() {
-        Path folder = dir != null ? dir : Main.bundledModel();
+        if (model != null && positional != null) {
+            throw usage("give the model folder once, with --model");
+        }
+        Path folder = model != null ? model : positional != null ? positional : Main.bundledModel();
+        Map<String, Object> doc = new LinkedHashMap<>();
+        int exit = 0;
         long start = System.nanoTime();
-        try (VideoTextModel model = ModelFolder.load(folder)) {
+        try (VideoTextModel m = ModelFolder.load(folder)) {
             double loadMs = (System.nanoTime() - start) / 1e6;
-            ModelConfig c = model.config();
-            System.out.println("model      " + folder.toAbsolutePath().normalize());
-            System.out.println("family     " + (c.isXClip() ? "X-CLIP (XCLIPModel)" : "CLIP (CLIPModel)"));
-            c.summary().forEach((k, v) -> System.out.printf("%-10s %s%n", k.replace("_", " "), v));
-            System.out.printf("parameters %,d (%.1f MB as fp32)%n", model.weights().parameterCount(),
-                    model.weights().parameterCount() * 4 / 1e6);
-            System.out.println("weights    " + model.weights().source());
-            System.out.println("tokenizer  " + model.tokenizer());
-            if (model.tokenizer().vocabSize() > c.text().vocabSize()) {
-                System.out.println("note       the tokenizer has " + model.tokenizer().vocabSize() + " tokens but the "
-                        + "model's vocab_size is " + c.text().vocabSize() + ": text input needs ids below it "
-                        + "(a test model with random weights)");
+            ModelConfig c = m.config();
+            doc.put("model", folder.toAbsolutePath().normalize().toString());
+            doc.put("family", c.isXClip() ? "X-CLIP (XCLIPModel)" : "CLIP (CLIPModel)");
+            c.summary().forEach((k, v) -> doc.put(k, v));
+            doc.put("parameters", m.weights().parameterCount());
+            doc.put("weights", String.valueOf(m.weights().source()));
+            doc.put("tokenizer", String.valueOf(m.tokenizer()));
+            if (m.tokenizer().vocabSize() > c.text().vocabSize()) {
+                doc.put("note", "the tokenizer has " + m.tokenizer().vocabSize() + " tokens but the model's vocab_size "
+                        + "is " + c.text().vocabSize() + ": text input needs ids below it (a test model with random "
+                        + "weights)");
             }
-            System.out.printf("loaded in  %.0f ms%n", loadMs);
+            doc.put("load_ms", Math.round(loadMs));
             Path reference = folder.resolve("reference.safetensors");
             if (Files.isRegularFile(reference)) {
                 try (SafeTensors caseFile = SafeTensors.open(reference)) {
-                    List<ReferenceCheck.Result> results = ReferenceCheck.run(model, caseFile);
+                    List<ReferenceCheck.Result> results = ReferenceCheck.run(m, caseFile);
                     long failed = results.stream().filter(ReferenceCheck.Result::failed).count();
                     double worst = results.stream().mapToDouble(ReferenceCheck.Result::maxAbsDiff)
                             .filter(d -> !Double.isNaN(d)).max().orElse(Double.NaN);
-                    System.out.printf("self-check %d of %d reference tensors match (worst max|diff| %.2e); "
-                                    + "details: vclip verify --model %s --case %s%n", results.size() - failed,
-                            results.size(), worst, folder, reference);
-                    return failed == 0 ? 0 : 1;
+                    Map<String, Object> check = new LinkedHashMap<>();
+                    check.put("tensors", results.size());
+                    check.put("matching", results.size() - failed);
+                    check.put("worst_max_abs_diff", worst);
+                    check.put("details", "vclip verify --model " + folder + " --case " + reference);
+                    doc.put("self_check", check);
+                    exit = failed == 0 ? 0 : 1;
                 }
             }
         }
-        return 0;
+        if (json) {
+            printJson(doc);
+            return exit;
+        }
+        out().println("model      " + doc.get("model"));
+        out().println("family     " + doc.get("family"));
+        for (Map.Entry<String, Object> e : doc.entrySet()) {
+            if (!List.of("model", "family", "parameters", "weights", "tokenizer", "note", "load_ms", "self_check")
+                    .contains(e.getKey())) {
+                out().printf("%-10s %s%n", e.getKey().replace("_", " "), e.getValue());
+            }
+        }
+        long parameters = (Long) doc.get("parameters");
+        out().printf("parameters %,d (%.1f MB as fp32)%n", parameters, parameters * 4 / 1e6);
+        out().println("weights    " + doc.get("weights"));
+        out().println("tokenizer  " + doc.get("tokenizer"));
+        if (doc.containsKey("note")) {
+            out().println("note       " + doc.get("note"));
+        }
+        out().printf("loaded in  %d ms%n", (Long) doc.get("load_ms"));
+        if (doc.get("self_check") instanceof Map<?, ?> check) {
+            out().printf("self-check %d of %d reference tensors match (worst max|diff| %.2e); details: %s%n",
+                    (Long) check.get("matching"), (Integer) check.get("tensors"),
+                    (Double) check.get("worst_max_abs_diff"), check.get("details"));
+        }
+        return exit;
     }
 }

@@ -1,6 +1,7 @@
 package dev.vclip.cli;
 
 import dev.vclip.eval.DetectionMetrics;
+import dev.vclip.eval.LocalisationMetrics;
 import dev.vclip.model.ModelFolder;
 import dev.vclip.model.VideoTextModel;
 import dev.vclip.report.Interval;
@@ -16,39 +17,58 @@ import picocli.CommandLine.Parameters;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.concurrent.Callable;
+import java.util.Map;
 
-@Command(name = "localize", description = {
+@Command(name = "localize", mixinStandardHelpOptions = true, description = {
         "Find where text queries happen in a long video: sliding windows (W frames, stride S) encoded once and cached, "
-                + "each query scored against every window, frame scores, and segments (times and scores).",
-        "Example: vclip localize long.mp4 --model DIR --query \"a red circle moving left\" --query \"a square growing\""})
-final class LocalizeCommand implements Callable<Integer> {
+                + "each query scored against every window, frame scores, and the top-K segments (times and "
+                + "normalised scores). The report's timelines show the frame logits.",
+        "Example: vclip localize synth/long/long_000.mp4 --model models/xclip-synth --query \"a red circle moving "
+                + "left\" --query \"a square growing\""})
+final class LocalizeCommand extends VclipCommand {
 
-    @Parameters(paramLabel = "VIDEO")
+    @Parameters(paramLabel = "VIDEO", description = "the long video: a file, a folder of frames, or archive.tar#member")
     String video;
 
-    @Option(names = "--model", required = true, paramLabel = "DIR")
+    @Option(names = "--model", required = true, paramLabel = "DIR", description = "model folder")
     Path model;
 
-    @Option(names = "--query", required = true, paramLabel = "TEXT", description = "a query (repeatable)")
+    @Option(names = "--query", required = true, paramLabel = "TEXT", converter = Checks.NotBlank.class,
+            description = "a query (repeatable)")
     List<String> queries;
 
-    @Option(names = "--window", description = "window length in frames (default: ${DEFAULT-VALUE})")
+    @Option(names = "--window", paramLabel = "FRAMES", converter = Checks.AtLeastOne.class,
+            description = "window length in frames (default: ${DEFAULT-VALUE})")
     int window = Localisation.DEFAULT_WINDOW;
 
-    @Option(names = "--stride", description = "window stride in frames (default: ${DEFAULT-VALUE})")
+    @Option(names = "--stride", paramLabel = "FRAMES", converter = Checks.AtLeastOne.class,
+            description = "window stride in frames (default: ${DEFAULT-VALUE})")
     int stride = Localisation.DEFAULT_STRIDE;
+
+    @Option(names = "--top", paramLabel = "K", converter = Checks.AtLeastOne.class,
+            description = "segments kept per query, best first (default: ${DEFAULT-VALUE})")
+    int top = Localisation.DEFAULT_SEGMENTS;
+
+    @Option(names = "--json", description = "print the segments of every query as one JSON document instead of "
+            + "tables")
+    boolean json;
 
     @Mixin
     EncodingOptions encoding;
+
+    /** What the segment scores are: frame scores min-max normalised per query, not the logits the chart shows. */
+    static final String SEGMENT_SCORE = "normalised score (0-1)";
+    /** What the timeline shows: a frame's mean window logit. */
+    static final String FRAME_SCORE = "logit";
 
     @Override
     public Integer call() {
         try (VideoTextModel m = ModelFolder.load(model); FeatureStore store = encoding.openStore(m)) {
             for (String q : queries) {
                 if (m.tokenizer().isTruncated(q, m.config().text().maxPositionEmbeddings())) {
-                    System.err.println("warning: query longer than the model's context of "
+                    err().println("warning: query longer than the model's context of "
                             + m.config().text().maxPositionEmbeddings() + " tokens, truncated: " + q);
                 }
             }
@@ -59,38 +79,64 @@ final class LocalizeCommand implements Callable<Integer> {
             }
             VideoEncoder encoder = new VideoEncoder(m, Localisation.windowSampler(encoding.framesFor(m), window, stride,
                     m.config().vision().imageSize()), store, encoding.workers, encoding.batch);
+            int windows = LocalisationMetrics.windowStarts(frameCount, window, stride).length;
             VideoEncoder.Result encoded;
-            try (dev.vclip.report.Progress progress = ConsoleProgress.start("localize: encode windows", 1)) {
-                encoded = encoder.encodeAll(List.of(video), EncodingOptions.doneCounter(progress));
+            try (dev.vclip.report.Progress progress = ConsoleProgress.start("localize: encode windows", windows)) {
+                encoded = encoder.encodeAllCountingClips(List.of(video), EncodingOptions.doneCounter(progress));
             }
             if (encoded.encoded().get(0) == null) {
                 throw new IllegalArgumentException(encoded.skipped().get(0).toString());
             }
             List<Localisation.QueryScores> scores = Localisation.score(m, encoded.encoded().get(0), frameCount, queries,
-                    window, stride);
-            RunReport report = RunReport.create("Localisation", RunReport.commandLine("vclip", "localize", video,
-                    "--model", model.toString()));
+                    window, stride, top);
+            RunReport report = RunReport.create("Localisation", typedCommandLine());
             report.summary("video", video).summary("frames", frameCount).summary("windows",
                     encoded.encoded().get(0).clips());
+            List<String> headers = List.of("start", "end", "frames", SEGMENT_SCORE);
+            List<Map<String, Object>> payload = new ArrayList<>();
+            StringBuilder text = new StringBuilder();
             for (Localisation.QueryScores s : scores) {
-                System.out.println("query      " + s.query());
                 List<List<Object>> rows = new ArrayList<>();
                 List<Interval> predicted = new ArrayList<>();
+                List<Map<String, Object>> segments = new ArrayList<>();
                 for (DetectionMetrics.Proposal p : s.segments()) {
                     rows.add(List.of(String.format("%.2f s", p.start() / fps), String.format("%.2f s", p.end() / fps),
                             p.start() + "-" + p.end(), String.format("%.3f", p.score())));
                     predicted.add(Interval.of(p.start() / fps, p.end() / fps));
+                    Map<String, Object> segment = new LinkedHashMap<>();
+                    segment.put("start_seconds", p.start() / fps);
+                    segment.put("end_seconds", p.end() / fps);
+                    segment.put("start_frame", p.start());
+                    segment.put("end_frame", p.end());
+                    segment.put("normalised_score", p.score());
+                    segments.add(segment);
                 }
-                List<String> headers = List.of("start", "end", "frames", "score");
-                System.out.print(Tables.render(headers, rows));
+                text.append("query      ").append(s.query()).append('\n').append(Tables.render(headers, rows));
                 report.table("Segments: " + s.query(), headers, rows);
-                report.timeline("Frame scores: " + s.query(), times(s.frameScores().length, fps), s.frameScores(),
-                        List.of(), predicted);
+                report.timeline("Frame logits: " + s.query(), FRAME_SCORE, times(s.frameScores().length, fps),
+                        s.frameScores(), List.of(), predicted);
+                Map<String, Object> query = new LinkedHashMap<>();
+                query.put("query", s.query());
+                query.put("segments", segments);
+                payload.add(query);
             }
+            Map<String, Object> document = new LinkedHashMap<>();
+            document.put("video", video);
+            document.put("fps", fps);
+            document.put("frames", frameCount);
+            document.put("window", window);
+            document.put("stride", stride);
+            document.put("queries", payload);
+            report.json("segments", document);
             Path out = encoding.outDir("localize");
             report.writeJson(out.resolve("segments.json"));
             report.writeHtml(out.resolve("report.html"));
-            System.out.println("report     " + out.resolve("report.html") + " (and segments.json)");
+            if (json) {
+                printJson(document);
+            } else {
+                out().print(text);
+                out().println("report     " + out.resolve("report.html") + " (and segments.json)");
+            }
         }
         return 0;
     }

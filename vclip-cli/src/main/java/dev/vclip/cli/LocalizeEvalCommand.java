@@ -21,31 +21,35 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 
-@Command(name = "localize-eval", description = {
+@Command(name = "localize-eval", mixinStandardHelpOptions = true, description = {
         "Evaluate language-guided temporal localisation on a triplets CSV (video_id,text,start_frame,end_frame[,fps]): "
                 + "frame-level AUROC and AUPRC per (video, query) and their macro averages (XCLIP_Baseline), moment "
-                + "retrieval mAP and R@1 at tIoU 0.3/0.5/0.7 of the proposed segments; timelines in the HTML report."})
-final class LocalizeEvalCommand implements Callable<Integer> {
+                + "retrieval mAP and R@1 at tIoU 0.3/0.5/0.7 of the proposed segments; timelines in the HTML report.",
+        "Example: vclip localize-eval --model models/xclip-synth --triplets synth/localisation/triplets.csv"})
+final class LocalizeEvalCommand extends VclipCommand {
 
-    @Option(names = "--model", required = true, paramLabel = "DIR")
+    @Option(names = "--model", required = true, paramLabel = "DIR", description = "model folder")
     Path model;
 
-    @Option(names = "--triplets", required = true, paramLabel = "FILE")
+    @Option(names = "--triplets", required = true, paramLabel = "FILE", description = "triplets CSV: "
+            + "video_id,text,start_frame,end_frame[,fps]")
     Path triplets;
 
     @Option(names = "--videos", paramLabel = "DIR", description = "where <video_id>.mp4 are (default: beside the "
             + "triplets file: videos/ or long/)")
     Path videos;
 
-    @Option(names = "--window", description = "window length in frames (default: ${DEFAULT-VALUE})")
+    @Option(names = "--window", paramLabel = "FRAMES", converter = Checks.AtLeastOne.class,
+            description = "window length in frames (default: ${DEFAULT-VALUE})")
     int window = Localisation.DEFAULT_WINDOW;
 
-    @Option(names = "--stride", description = "window stride in frames (default: ${DEFAULT-VALUE})")
+    @Option(names = "--stride", paramLabel = "FRAMES", converter = Checks.AtLeastOne.class,
+            description = "window stride in frames (default: ${DEFAULT-VALUE})")
     int stride = Localisation.DEFAULT_STRIDE;
 
-    @Option(names = "--max-timelines", description = "timeline charts in the report (default: ${DEFAULT-VALUE})")
+    @Option(names = "--max-timelines", paramLabel = "N", converter = Checks.AtLeastZero.class,
+            description = "timeline charts in the report (default: ${DEFAULT-VALUE})")
     int maxTimelines = 24;
 
     @Mixin
@@ -65,41 +69,36 @@ final class LocalizeEvalCommand implements Callable<Integer> {
             long truncated = t.queries().stream().map(Triplets.Query::text).distinct()
                     .filter(q -> m.tokenizer().isTruncated(q, m.config().text().maxPositionEmbeddings())).count();
             if (truncated > 0) {
-                System.out.println("warning    " + truncated + " queries are longer than the model's context of "
+                out().println("warning    " + truncated + " queries are longer than the model's context of "
                         + m.config().text().maxPositionEmbeddings() + " tokens and were truncated");
             }
-            Localisation.EvalResult r;
-            long videoCount = t.queries().stream().map(Triplets.Query::videoId).distinct().count();
-            try (dev.vclip.report.Progress progress = ConsoleProgress.start("localize-eval: encode windows", videoCount)) {
-                r = Localisation.evaluate(m, t, VideoFiles.in(videoDirs), encoder, window, stride,
-                        EncodingOptions.doneCounter(progress));
-            }
+            Localisation.EvalResult r = Localisation.evaluate(m, t, VideoFiles.in(videoDirs), encoder, window, stride,
+                    (task, total) -> ConsoleProgress.start("localize-eval: " + task, total));
             long scored = r.frames().items().stream().filter(i -> !i.skipped()).count();
-            System.out.printf("queries    %d scored (%d skipped by the metric), %d videos skipped, %d lines skipped%n",
+            out().printf("queries    %d scored (%d skipped by the metric), %d videos skipped, %d lines skipped%n",
                     scored, r.frames().items().size() - scored, r.skipped().size(), parse.skippedCount());
-            System.out.printf("AUROC      %.4f (macro over queries)%n", r.frames().macroAuroc());
-            System.out.printf("AUPRC      %.4f (macro over queries)%n", r.frames().macroAveragePrecision());
+            out().printf("AUROC      %.4f (macro over queries)%n", r.frames().macroAuroc());
+            out().printf("AUPRC      %.4f (macro over queries)%n", r.frames().macroAveragePrecision());
             if (r.moments() != null) {
                 double[] th = r.moments().tiouThresholds();
                 for (int i = 0; i < th.length; i++) {
-                    System.out.printf("tIoU %.1f   mAP %.4f   R@1 %.4f%n", th[i], r.moments().meanAveragePrecision()[i],
+                    out().printf("tIoU %.1f   mAP %.4f   R@1 %.4f%n", th[i], r.moments().meanAveragePrecision()[i],
                             r.moments().recallAt1()[i]);
                 }
             }
-            r.skipped().forEach(s -> System.out.println("skipped    " + s));
-            parse.problems().forEach(p -> System.out.println("skipped    " + p));
+            r.skipped().forEach(s -> out().println("skipped    " + s));
+            parse.problems().forEach(p -> out().println("skipped    " + p));
             Path out = encoding.outDir("localize-eval");
             RunReport report = report(r, parse);
             report.writeJson(out.resolve("metrics.json"));
             report.writeHtml(out.resolve("report.html"));
-            System.out.println("report     " + out.resolve("report.html") + " (and metrics.json)");
+            out().println("report     " + out.resolve("report.html") + " (and metrics.json)");
         }
         return 0;
     }
 
     private RunReport report(Localisation.EvalResult r, ParseReport parse) {
-        RunReport report = RunReport.create("Temporal localisation", RunReport.commandLine("vclip", "localize-eval",
-                "--model", model.toString(), "--triplets", triplets.toString()));
+        RunReport report = RunReport.create("Temporal localisation", typedCommandLine());
         report.summary("model", String.valueOf(model.toAbsolutePath().normalize().getFileName())).summary("AUROC", r.frames().macroAuroc())
                 .summary("AUPRC", r.frames().macroAveragePrecision());
         Map<String, Object> json = new LinkedHashMap<>();
@@ -126,21 +125,29 @@ final class LocalizeEvalCommand implements Callable<Integer> {
         report.table("Per query", List.of("video", "query", "AUROC", "AUPRC", "note"), perQuery);
         List<Series> roc = new ArrayList<>();
         List<Series> pr = new ArrayList<>();
+        List<Double> positiveRate = new ArrayList<>();
         for (LocalisationMetrics.ItemResult item : r.frames().items()) {
             if (item.skipped() || roc.size() == MAX_CURVES) {
                 continue;
             }
-            String name = item.video() + ": " + item.query() + " #" + (roc.size() + 1);
+            // the number first: a long name is shortened in the legend, and the number keeps the curves apart
+            String name = "#" + (roc.size() + 1) + " " + item.video() + ": " + item.query();
             double[][] rocCurve = LocalisationMetrics.rocCurve(item.yTrue(), item.frameScores());
             double[][] prCurve = LocalisationMetrics.precisionRecallCurve(item.yTrue(), item.frameScores());
             roc.add(Series.xy(name, rocCurve[0], rocCurve[1]));
             pr.add(Series.xy(name, prCurve[0], prCurve[1]));
+            positiveRate.add(java.util.Arrays.stream(item.yTrue()).average().orElse(0));
         }
         if (!roc.isEmpty()) {
+            // what a model that scores at random gets: the diagonal (AUROC 0.5), and precision = the positive rate
+            Series rocChance = Series.xy("chance (AUROC 0.5)", new double[]{0, 1}, new double[]{0, 1});
+            double chance = positiveRate.stream().mapToDouble(Double::doubleValue).average().orElse(0);
+            Series prChance = Series.xy(String.format(java.util.Locale.ROOT, "chance (positive rate %.3f, mean of "
+                    + "these queries)", chance), new double[]{0, 1}, new double[]{chance, chance});
             report.lineChart("ROC curves (frames; first " + roc.size() + " queries)", roc, "false positive rate",
-                    "true positive rate");
+                    "true positive rate", List.of(rocChance));
             report.lineChart("Precision-recall curves (frames; first " + pr.size() + " queries)", pr, "recall",
-                    "precision");
+                    "precision", List.of(prChance));
         }
         int charts = 0;
         for (Localisation.VideoQueries v : r.videos()) {
@@ -152,8 +159,8 @@ final class LocalizeEvalCommand implements Callable<Integer> {
                 }
                 List<Interval> predicted = s.segments().stream()
                         .map(p -> Interval.of(p.start() / v.fps(), p.end() / v.fps())).toList();
-                report.timeline(v.videoId() + ": " + s.query(), LocalizeCommand.times(s.frameScores().length, v.fps()),
-                        s.frameScores(), truth, predicted);
+                report.timeline(v.videoId() + ": " + s.query(), LocalizeCommand.FRAME_SCORE,
+                        LocalizeCommand.times(s.frameScores().length, v.fps()), s.frameScores(), truth, predicted);
             }
         }
         List<String> skipped = new ArrayList<>();

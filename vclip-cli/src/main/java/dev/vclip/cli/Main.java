@@ -1,5 +1,6 @@
 package dev.vclip.cli;
 
+import dev.vclip.bench.BenchCommand;
 import dev.vclip.data.DatasetFormatException;
 import dev.vclip.model.ConfigException;
 import dev.vclip.tokenizer.TokenizerException;
@@ -8,6 +9,7 @@ import dev.vclip.weights.WeightsException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
+import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 
@@ -35,7 +37,41 @@ public final class Main implements Runnable {
 
     /** Runs the command line and returns its exit code (0 ok, 1 failed check or bad input, 2 usage error). */
     public static int run(String... args) {
+        return run(null, null, args);
+    }
+
+    /**
+     * Runs the command line with its output going to {@code out} and {@code err} (null: standard output and error)
+     * and returns its exit code.
+     */
+    public static int run(PrintWriter out, PrintWriter err, String... args) {
+        CommandLine cli = commandLine();
+        if (out != null) {
+            cli.setOut(out);
+        }
+        if (err != null) {
+            cli.setErr(err);
+        }
+        try {
+            return cli.execute(args);
+        } finally {
+            cli.getOut().flush();
+            cli.getErr().flush();
+        }
+    }
+
+    /** The command tree with vclip's error handling, not yet run (tests walk it). */
+    public static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new Main());
+        // A usage error is one line and a pointer to the help, not a screenful of usage that hides the error.
+        cli.setParameterExceptionHandler((e, args) -> {
+            CommandLine failed = e.getCommandLine();
+            PrintWriter err = failed.getErr();
+            err.println("error: " + e.getMessage());
+            CommandLine.UnmatchedArgumentException.printSuggestions(e, err);
+            err.println("see '" + failed.getCommandSpec().qualifiedName() + " --help'");
+            return 2;
+        });
         // Bad input (files, keys, lines) surfaces as a runtime exception whose message names the culprit: print it and
         // exit 1. VCLIP_DEBUG=1 adds the stack trace; anything else (a bug) keeps its trace.
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
@@ -49,21 +85,21 @@ public final class Main implements Runnable {
             commandLine.getErr().println("error: " + (e.getMessage() != null ? e.getMessage() : e.toString()));
             return 1;
         });
-        return cli.execute(args);
+        return cli;
     }
 
     /** The folder of the bundled random-weight model with its reference outputs (./vclip info's default). */
-    static Path bundledModel() {
+    public static Path bundledModel() {
         return home().resolve("models").resolve("xclip-tiny-random");
     }
 
     /** The folder of the bundled model vclip trained on its synthetic videos (./vclip demo's default). */
-    static Path bundledTrainedModel() {
+    public static Path bundledTrainedModel() {
         return home().resolve("models").resolve("xclip-synth");
     }
 
     /** Where the project is (set by the ./vclip launcher; the working directory otherwise). */
-    private static Path home() {
+    public static Path home() {
         return Path.of(System.getProperty("vclip.home", "."));
     }
 }

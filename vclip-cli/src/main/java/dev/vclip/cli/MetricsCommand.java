@@ -6,11 +6,11 @@ import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.concurrent.Callable;
 
-@Command(name = "metrics", description = "Check the evaluation metrics (retrieval, classification, localisation, "
-        + "detection, base-to-novel) against golden cases.")
-final class MetricsCommand implements Callable<Integer> {
+@Command(name = "metrics", mixinStandardHelpOptions = true, description = {"Check the evaluation metrics (retrieval, "
+        + "classification, localisation, detection, base-to-novel) against golden cases.",
+        "Example: vclip metrics --verify vclip-core/src/test/resources/metrics/cases.json"})
+final class MetricsCommand extends VclipCommand {
 
     @Option(names = "--verify", required = true, paramLabel = "FILE",
             description = "check every case of every section of a metric cases.json file")
@@ -20,16 +20,16 @@ final class MetricsCommand implements Callable<Integer> {
     public Integer call() {
         MetricCases.Report report = MetricCases.verify(verify);
         for (MetricCases.CaseResult failure : report.failures()) {
-            System.out.println("FAIL " + failure.displayName() + ": " + failure.message());
+            out().println("FAIL " + failure.displayName() + ": " + failure.message());
         }
         for (Map.Entry<String, long[]> section : report.countsBySection().entrySet()) {
-            System.out.printf("%-26s %d passed, %d failed%n", section.getKey(), section.getValue()[0],
+            out().printf("%-26s %d passed, %d failed%n", section.getKey(), section.getValue()[0],
                     section.getValue()[1]);
         }
         for (MetricCases.NotChecked notChecked : report.notChecked()) {
-            System.out.printf("%-26s not checked: %s%n", notChecked.section(), notChecked.reason());
+            out().printf("%-26s not checked: %s%n", notChecked.section(), notChecked.reason());
         }
-        System.out.println(report.summary());
+        out().println(report.summary());
         return report.failed() == 0 ? 0 : 1;
     }
 }

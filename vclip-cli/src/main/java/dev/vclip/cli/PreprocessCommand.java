@@ -20,18 +20,18 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 
-@Command(name = "preprocess", description = {
+@Command(name = "preprocess", mixinStandardHelpOptions = true, description = {
         "Turn images into CLIP pixel_values exactly as HF's CLIPImageProcessor does (Pillow bicubic resize of the "
                 + "shortest edge, centre crop, rescale, normalise), or check the processor against golden frames.",
-        "Example: vclip preprocess a.png b.jpg --size 224 --out pixels.safetensors"})
-final class PreprocessCommand implements Callable<Integer> {
+        "Example: vclip preprocess --verify vclip-core/src/test/resources/processor/frames.safetensors"})
+final class PreprocessCommand extends VclipCommand {
 
     @Parameters(arity = "0..*", paramLabel = "IMAGE", description = "PNG/JPEG/BMP images")
     List<Path> images = List.of();
 
-    @Option(names = "--size", description = "shortest edge and crop size (default: ${DEFAULT-VALUE})")
+    @Option(names = "--size", paramLabel = "PIXELS", converter = Checks.AtLeastOne.class,
+            description = "shortest edge and crop size (default: ${DEFAULT-VALUE})")
     int size = 224;
 
     @Option(names = "--config", paramLabel = "preprocessor_config.json", description = "HF processor settings "
@@ -50,14 +50,14 @@ final class PreprocessCommand implements Callable<Integer> {
         if (verify != null) {
             List<ProcessorCases.Result> results = ProcessorCases.verify(verify);
             for (ProcessorCases.Result r : results) {
-                System.out.printf("%-5s %-20s max|diff| %.3e%s%n", r.passed() ? "ok" : "FAIL", r.name(), r.maxAbsDiff(),
+                out().printf("%-5s %-20s max|diff| %.3e%s%n", r.passed() ? "ok" : "FAIL", r.name(), r.maxAbsDiff(),
                         r.detail().isEmpty() ? "" : "  " + r.detail());
             }
-            System.out.println(ProcessorCases.summary(results));
+            out().println(ProcessorCases.summary(results));
             return ProcessorCases.failedCount(results) == 0 ? 0 : 1;
         }
         if (images.isEmpty()) {
-            throw new IllegalArgumentException("give images to preprocess, or --verify FRAMES.safetensors");
+            throw usage("give images to preprocess, or --verify FRAMES.safetensors");
         }
         ClipImageProcessor processor = config != null ? ClipImageProcessor.fromPreprocessorConfig(config)
                 : ClipImageProcessor.forImageSize(size);
@@ -73,7 +73,7 @@ final class PreprocessCommand implements Callable<Integer> {
             outSize = s;
             float[] pixels = processor.toPixelValues(frame);
             outputs.add(pixels);
-            System.out.printf("%s  %dx%d -> [3, %d, %d]%n", image, frame.width(), frame.height(), s[1], s[0]);
+            out().printf("%s  %dx%d -> [3, %d, %d]%n", image, frame.width(), frame.height(), s[1], s[0]);
         }
         if (out != null) {
             int per = outputs.get(0).length;
@@ -87,7 +87,7 @@ final class PreprocessCommand implements Callable<Integer> {
             StoredTensor t = new StoredTensor("pixel_values", DType.F32,
                     new long[]{outputs.size(), 3, outSize[1], outSize[0]}, buf);
             SafeTensors.write(out, List.of(t), Map.of("processor", processor.toString()));
-            System.out.println("wrote " + out);
+            out().println("wrote " + out);
         }
         return 0;
     }

@@ -6,6 +6,7 @@ import dev.vclip.eval.RetrievalMetrics;
 import dev.vclip.model.ModelFolder;
 import dev.vclip.model.VideoTextModel;
 import dev.vclip.report.RunReport;
+import dev.vclip.report.Series;
 import dev.vclip.report.Tables;
 import dev.vclip.task.FeatureStore;
 import dev.vclip.task.Retrieval;
@@ -17,29 +18,42 @@ import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 
-@Command(name = "retrieval", description = {
+@Command(name = "retrieval", mixinStandardHelpOptions = true, description = {
         "Text-video retrieval: every video and caption encoded once, every caption scored against every video (X-CLIP "
-                + "through its prompt generator), R@1/5/10, median and mean rank, text->video and video->text.",
-        "Captions: MSR-VTT/MSVD style CSV (video_id,sentence), msrvtt_data.json, or {video_id: [captions]} JSON."})
-final class RetrievalCommand implements Callable<Integer> {
+                + "through its prompt generator), R@1/5/10, median and mean rank, text->video and video->text, and "
+                + "the top-K videos of every caption in the report.",
+        "Captions: MSR-VTT/MSVD style CSV (video_id,sentence), msrvtt_data.json, or {video_id: [captions]} JSON.",
+        "Example: vclip retrieval --model models/xclip-synth --captions synth/retrieval/captions.csv --top 3"})
+final class RetrievalCommand extends VclipCommand {
 
-    @Option(names = "--model", required = true, paramLabel = "DIR")
+    @Option(names = "--model", required = true, paramLabel = "DIR", description = "model folder")
     Path model;
 
-    @Option(names = "--captions", required = true, paramLabel = "FILE")
+    @Option(names = "--captions", required = true, paramLabel = "FILE", description = "captions: CSV "
+            + "(video_id,sentence), msrvtt_data.json or {video_id: [captions]} JSON")
     Path captions;
 
     @Option(names = "--videos", paramLabel = "DIR", description = "where <video_id>.mp4 are (default: videos/ beside "
             + "or above the captions file)")
     Path videos;
 
+    @Option(names = "--top", paramLabel = "K", converter = Checks.AtLeastOne.class,
+            description = "videos listed per caption in the report, best first (default: ${DEFAULT-VALUE})")
+    int top = 5;
+
+    @Option(names = "--json", description = "print the report as one JSON document instead of the table")
+    boolean json;
+
     @Mixin
     EncodingOptions encoding;
+
+    /** The ranks R@K is reported at. */
+    private static final int[] RECALL_KS = {1, 5, 10};
 
     @Override
     public Integer call() {
@@ -48,49 +62,125 @@ final class RetrievalCommand implements Callable<Integer> {
         List<Path> videoDirs = videos != null ? List.of(videos) : VideoFiles.besideAnnotations(captions);
         try (VideoTextModel m = ModelFolder.load(model); FeatureStore store = encoding.openStore(m)) {
             Retrieval.Result r;
-            try (dev.vclip.report.Progress progress = ConsoleProgress.start("retrieval: encode videos", c.videoIds().size())) {
+            try (dev.vclip.report.Progress progress = ConsoleProgress.start("retrieval: encode videos",
+                    c.videoIds().size())) {
                 r = Retrieval.run(m, c, VideoFiles.in(videoDirs),
                         encoding.encoder(m, new Sampling.SegmentMiddle(encoding.framesFor(m), 1), 1, store),
                         EncodingOptions.doneCounter(progress));
             }
+            double[] chanceT2v = Arrays.stream(RECALL_KS).mapToDouble(k -> chanceTextToVideo(k, r.videoIds().size()))
+                    .toArray();
+            double[] chanceV2t = Arrays.stream(RECALL_KS).mapToDouble(k -> chanceVideoToText(k, r.captionsPerVideo()))
+                    .toArray();
             List<List<Object>> rows = List.of(row("text->video", r.metrics().textToVideo()),
-                    row("video->text", r.metrics().videoToText()));
+                    row("video->text", r.metrics().videoToText()), chanceRow("chance (random ranking)", chanceT2v));
             List<String> headers = List.of("direction", "R@1", "R@5", "R@10", "MdR", "MnR");
-            System.out.printf("videos     %d scored, %d skipped; %d captions; %d from the feature cache%n",
-                    r.videoIds().size(), r.skipped().size(), r.captions().size(), r.fromCache());
-            System.out.print(Tables.render(headers, rows));
-            r.skipped().forEach(s -> System.out.println("skipped    " + s));
-            if (!r.truncatedCaptions().isEmpty()) {
-                System.out.println("warning    " + r.truncatedCaptions().size() + " captions are longer than the model's "
-                        + "context and were truncated, e.g. " + r.truncatedCaptions().get(0));
-            }
-            parse.problems().forEach(p -> System.out.println("skipped    " + p));
 
-            RunReport report = RunReport.create("Text-video retrieval", RunReport.commandLine("vclip", "retrieval",
-                    "--model", model.toString(), "--captions", captions.toString()));
+            RunReport report = RunReport.create("Text-video retrieval", typedCommandLine());
             report.summary("model", String.valueOf(model.toAbsolutePath().normalize().getFileName()))
                     .summary("t2v R@1", r.metrics().textToVideo().r1() / 100, "%")
                     .summary("v2t R@1", r.metrics().videoToText().r1() / 100, "%")
+                    .summary("chance R@1", chanceT2v[0], "%")
                     .summary("videos", r.videoIds().size()).summary("captions", r.captions().size())
                     .summary("skipped", r.skipped().size() + parse.skippedCount());
             report.table("Retrieval", headers, rows);
+            double[] ks = Arrays.stream(RECALL_KS).asDoubleStream().toArray();
+            report.lineChart("Recall at K (%)", List.of(
+                    Series.xy("text->video", ks, recalls(r.metrics().textToVideo())),
+                    Series.xy("video->text", ks, recalls(r.metrics().videoToText())),
+                    Series.xy("chance, text->video", ks, Arrays.stream(chanceT2v).map(p -> 100 * p).toArray()),
+                    Series.xy("chance, video->text", ks, Arrays.stream(chanceV2t).map(p -> 100 * p).toArray())),
+                    "K", "recall at K (%)");
+            List<Map<String, Object>> topJson = topResults(r, report);
             List<String> skipped = new ArrayList<>();
             r.skipped().forEach(s -> skipped.add(s.toString()));
             parse.problems().forEach(p -> skipped.add(p.toString()));
             report.notes("Skipped", skipped);
             report.notes("Captions truncated to the model's context", r.truncatedCaptions());
-            Map<String, Object> json = new LinkedHashMap<>();
-            json.put("text_to_video", metrics(r.metrics().textToVideo()));
-            json.put("video_to_text", metrics(r.metrics().videoToText()));
-            json.put("videos", r.videoIds());
-            json.put("captions_per_video", r.captionsPerVideo());
-            report.json("metrics", json);
+            Map<String, Object> metrics = new LinkedHashMap<>();
+            metrics.put("rate_unit", "fraction"); // 0.25 is 25 %, as the summary stores rates
+            metrics.put("text_to_video", metrics(r.metrics().textToVideo(), chanceT2v));
+            metrics.put("video_to_text", metrics(r.metrics().videoToText(), chanceV2t));
+            metrics.put("videos", r.videoIds());
+            metrics.put("captions_per_video", r.captionsPerVideo());
+            report.json("metrics", metrics);
+            report.json("top", topJson);
             Path out = encoding.outDir("retrieval");
             report.writeJson(out.resolve("metrics.json"));
             report.writeHtml(out.resolve("report.html"));
-            System.out.println("report     " + out.resolve("report.html") + " (and metrics.json)");
+            if (json) {
+                out().print(report.toJson());
+                return 0;
+            }
+            out().printf("videos     %d scored, %d skipped; %d captions; %d from the feature cache%n",
+                    r.videoIds().size(), r.skipped().size(), r.captions().size(), r.fromCache());
+            out().print(Tables.render(headers, rows));
+            r.skipped().forEach(s -> out().println("skipped    " + s));
+            if (!r.truncatedCaptions().isEmpty()) {
+                out().println("warning    " + r.truncatedCaptions().size() + " captions are longer than the model's "
+                        + "context and were truncated, e.g. " + r.truncatedCaptions().get(0));
+            }
+            parse.problems().forEach(p -> out().println("skipped    " + p));
+            out().println("report     " + out.resolve("report.html") + " (and metrics.json)");
         }
         return 0;
+    }
+
+    /** The top-K videos of every caption, as a report table and as JSON rows. */
+    private List<Map<String, Object>> topResults(Retrieval.Result r, RunReport report) {
+        int k = Math.min(top, r.videoIds().size());
+        List<List<Object>> rows = new ArrayList<>();
+        List<Map<String, Object>> json = new ArrayList<>();
+        int caption = 0;
+        for (int v = 0; v < r.captionsPerVideo().length; v++) {
+            for (int i = 0; i < r.captionsPerVideo()[v]; i++, caption++) {
+                float[] scores = r.sim()[caption];
+                Integer[] order = new Integer[scores.length];
+                Arrays.setAll(order, j -> j);
+                Arrays.sort(order, (a, b) -> Float.compare(scores[b], scores[a]));
+                List<String> best = new ArrayList<>();
+                for (int j = 0; j < k; j++) {
+                    best.add(r.videoIds().get(order[j]));
+                }
+                int rank = Arrays.asList(order).indexOf(v) + 1;
+                rows.add(List.of(r.captions().get(caption), r.videoIds().get(v), String.join(", ", best), rank));
+                Map<String, Object> row = new LinkedHashMap<>();
+                row.put("caption", r.captions().get(caption));
+                row.put("video", r.videoIds().get(v));
+                row.put("top", best);
+                row.put("rank", rank);
+                json.add(row);
+            }
+        }
+        report.table("Top " + k + " videos per caption", List.of("caption", "its video", "top " + k + ", best first",
+                "rank of its video"), rows);
+        return json;
+    }
+
+    /** R@K of a random ranking for text->video: the one true video among {@code videos} lands in the top K. */
+    static double chanceTextToVideo(int k, int videos) {
+        return videos == 0 ? Double.NaN : Math.min(1.0, (double) k / videos);
+    }
+
+    /**
+     * R@K of a random ranking for video->text: at least one of a video's c captions among all C lands in the top K,
+     * 1 - (C-c choose K) / (C choose K), averaged over the videos.
+     */
+    static double chanceVideoToText(int k, int[] captionsPerVideo) {
+        int total = Arrays.stream(captionsPerVideo).sum();
+        double sum = 0;
+        for (int c : captionsPerVideo) {
+            double noneInTopK = 1;
+            for (int i = 0; i < Math.min(k, total); i++) {
+                noneInTopK *= Math.max(0, total - c - i) / (double) (total - i);
+            }
+            sum += 1 - noneInTopK;
+        }
+        return captionsPerVideo.length == 0 ? Double.NaN : sum / captionsPerVideo.length;
+    }
+
+    private static double[] recalls(RetrievalMetrics.DirectionMetrics d) {
+        return new double[]{d.r1(), d.r5(), d.r10()};
     }
 
     private static List<Object> row(String name, RetrievalMetrics.DirectionMetrics d) {
@@ -98,7 +188,22 @@ final class RetrievalCommand implements Callable<Integer> {
                 String.format("%.1f", d.medianRank()), String.format("%.2f", d.meanRank()));
     }
 
-    private static Map<String, Object> metrics(RetrievalMetrics.DirectionMetrics d) {
-        return Map.of("R1", d.r1(), "R5", d.r5(), "R10", d.r10(), "MedianR", d.medianRank(), "MeanR", d.meanRank());
+    private static List<Object> chanceRow(String name, double[] chance) {
+        return List.of(name, String.format("%.1f", 100 * chance[0]), String.format("%.1f", 100 * chance[1]),
+                String.format("%.1f", 100 * chance[2]), "", "");
+    }
+
+    /** Recalls as fractions, like every rate in a vclip report's JSON; ranks as ranks. */
+    private static Map<String, Object> metrics(RetrievalMetrics.DirectionMetrics d, double[] chance) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("R1", d.r1() / 100);
+        m.put("R5", d.r5() / 100);
+        m.put("R10", d.r10() / 100);
+        m.put("MedianR", d.medianRank());
+        m.put("MeanR", d.meanRank());
+        m.put("chance_R1", chance[0]);
+        m.put("chance_R5", chance[1]);
+        m.put("chance_R10", chance[2]);
+        return m;
     }
 }

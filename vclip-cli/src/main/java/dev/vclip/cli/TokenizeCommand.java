@@ -7,12 +7,16 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.concurrent.Callable;
+import java.util.Map;
 
-@Command(name = "tokenize", description = "Tokenize texts with the CLIP BPE tokenizer, or check it against golden cases.")
-final class TokenizeCommand implements Callable<Integer> {
+@Command(name = "tokenize", mixinStandardHelpOptions = true, description = {
+        "Tokenize texts with the CLIP BPE tokenizer, or check it against golden cases.",
+        "Example: vclip tokenize \"a red circle moving left\" --framing openai --context 16"})
+final class TokenizeCommand extends VclipCommand {
 
     @Parameters(arity = "0..*", paramLabel = "TEXT", description = "texts to tokenize")
     List<String> texts = List.of();
@@ -21,7 +25,8 @@ final class TokenizeCommand implements Callable<Integer> {
             + "(default: the bundled OpenAI vocabulary)")
     Path model;
 
-    @Option(names = "--context", paramLabel = "N", description = "context length (default: ${DEFAULT-VALUE})")
+    @Option(names = "--context", paramLabel = "N", converter = Checks.AtLeastOne.class,
+            description = "context length in tokens, BOS and EOT included (default: ${DEFAULT-VALUE})")
     int context = ClipTokenizer.DEFAULT_CONTEXT_LENGTH;
 
     @Option(names = "--framing", paramLabel = "hf|openai", description = "padding: hf pads with <|endoftext|> and "
@@ -31,36 +36,63 @@ final class TokenizeCommand implements Callable<Integer> {
     @Option(names = "--verify", paramLabel = "CASES.jsonl", description = "check every case of a cases.jsonl file")
     Path verify;
 
+    @Option(names = "--json", description = "print the tokens and ids (or the check's counts) as one JSON document")
+    boolean json;
+
     @Override
     public Integer call() {
-        ClipTokenizer tokenizer = model != null ? ClipTokenizer.forModelDir(model) : ClipTokenizer.openaiDefault();
-        if (verify != null) {
-            TokenizerCases.Report report = TokenizerCases.verify(tokenizer, verify);
-            for (TokenizerCases.Result failure : report.failures()) {
-                System.out.println("FAIL line " + failure.testCase().line() + " " + failure.testCase().displayName()
-                        + ": " + failure.message());
-            }
-            System.out.println(report.summary());
-            return report.failed() == 0 ? 0 : 1;
-        }
-        if (texts.isEmpty()) {
-            throw new IllegalArgumentException("give texts to tokenize, or --verify CASES.jsonl");
-        }
         ClipTokenizer.Framing f = switch (framing.toLowerCase()) {
             case "hf" -> ClipTokenizer.Framing.HF;
             case "openai" -> ClipTokenizer.Framing.OPENAI;
-            default -> throw new IllegalArgumentException("--framing must be hf or openai, not '" + framing + "'");
+            default -> throw usage("--framing must be hf or openai, not '" + framing + "'");
         };
+        if (verify == null && texts.isEmpty()) {
+            throw usage("give texts to tokenize, or --verify CASES.jsonl");
+        }
+        ClipTokenizer tokenizer = model != null ? ClipTokenizer.forModelDir(model) : ClipTokenizer.openaiDefault();
+        if (verify != null) {
+            TokenizerCases.Report report = TokenizerCases.verify(tokenizer, verify);
+            List<String> failures = new ArrayList<>();
+            for (TokenizerCases.Result failure : report.failures()) {
+                failures.add("line " + failure.testCase().line() + " " + failure.testCase().displayName() + ": "
+                        + failure.message());
+            }
+            if (json) {
+                Map<String, Object> doc = new LinkedHashMap<>();
+                doc.put("failed", report.failed());
+                doc.put("summary", report.summary());
+                doc.put("failures", failures);
+                printJson(doc);
+            } else {
+                failures.forEach(line -> out().println("FAIL " + line));
+                out().println(report.summary());
+            }
+            return report.failed() == 0 ? 0 : 1;
+        }
         ClipTokenizer.Encoding enc = tokenizer.encode(texts, context, f);
+        List<Map<String, Object>> rows = new ArrayList<>();
         for (int i = 0; i < texts.size(); i++) {
             int used = 0;
             for (long m : enc.attentionMask()[i]) {
                 used += (int) m;
             }
-            System.out.println(texts.get(i));
-            System.out.println("  tokens  " + tokenizer.tokenize(texts.get(i)));
-            System.out.println("  ids     " + Arrays.toString(Arrays.copyOf(enc.inputIds()[i], used))
-                    + " + " + (context - used) + " padding" + (enc.truncated()[i] ? "  (truncated to " + context + ")" : ""));
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("text", texts.get(i));
+            row.put("tokens", tokenizer.tokenize(texts.get(i)));
+            row.put("ids", Arrays.copyOf(enc.inputIds()[i], used));
+            row.put("padding", context - used);
+            row.put("truncated", enc.truncated()[i]);
+            rows.add(row);
+        }
+        if (json) {
+            printJson(rows);
+            return 0;
+        }
+        for (Map<String, Object> row : rows) {
+            out().println(row.get("text"));
+            out().println("  tokens  " + row.get("tokens"));
+            out().println("  ids     " + Arrays.toString((long[]) row.get("ids")) + " + " + row.get("padding")
+                    + " padding" + ((Boolean) row.get("truncated") ? "  (truncated to " + context + ")" : ""));
         }
         return 0;
     }

@@ -9,15 +9,16 @@ import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.Callable;
+import java.util.Map;
 
-@Command(name = "verify", description = {
+@Command(name = "verify", mixinStandardHelpOptions = true, description = {
         "Run the inputs of a case file (input_ids, attention_mask, input_ids_eotpad, pixel_values, pixel_values_video)"
                 + " through a model and compare every stored output under its Hugging Face name, intermediates "
                 + "included. Exits 1 if any tensor is past tolerance (1e-4; 1e-3 for logits; integers exact) or a "
                 + "known output could not be computed.",
-        "Make a case file in Python by saving the model's inputs and outputs with safetensors.torch.save_file."})
-final class VerifyCommand implements Callable<Integer> {
+        "Make a case file in Python by saving the model's inputs and outputs with safetensors.torch.save_file.",
+        "Example: vclip verify --model models/xclip-tiny-random --case models/xclip-tiny-random/reference.safetensors"})
+final class VerifyCommand extends VclipCommand {
 
     @Option(names = "--model", required = true, paramLabel = "DIR", description = "model folder")
     Path model;
@@ -25,14 +26,22 @@ final class VerifyCommand implements Callable<Integer> {
     @Option(names = "--case", required = true, paramLabel = "FILE", description = "case file (.safetensors)")
     Path caseFile;
 
+    @Option(names = "--json", description = "print the results as one JSON document")
+    boolean json;
+
     @Override
     public Integer call() {
         try (VideoTextModel m = ModelFolder.load(model); SafeTensors file = SafeTensors.open(caseFile)) {
             List<ReferenceCheck.Result> results = ReferenceCheck.run(m, file);
-            results.forEach(System.out::println);
             long failed = results.stream().filter(ReferenceCheck.Result::failed).count();
             long compared = results.stream().filter(r -> r.status() != ReferenceCheck.Status.UNKNOWN_NAME).count();
-            System.out.println((compared - failed) + " passed, " + failed + " failed");
+            if (json) {
+                printJson(new java.util.TreeMap<>(Map.of("results", results, "passed", compared - failed,
+                        "failed", failed)));
+            } else {
+                results.forEach(out()::println);
+                out().println((compared - failed) + " passed, " + failed + " failed");
+            }
             return failed == 0 && compared > 0 ? 0 : 1;
         }
     }

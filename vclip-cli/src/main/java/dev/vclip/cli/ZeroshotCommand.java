@@ -21,17 +21,19 @@ import picocli.CommandLine.Option;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 
-@Command(name = "zeroshot", description = {
+@Command(name = "zeroshot", mixinStandardHelpOptions = true, description = {
         "Zero-shot video recognition: score every video of an X-CLIP list (path label) against the class names of a "
-                + "labels CSV; top-1/top-5, per-class accuracy, the most confused pairs; JSON and HTML report.",
-        "Example: vclip zeroshot --model DIR --list val.txt --labels labels.csv --views 2x3"})
-final class ZeroshotCommand implements Callable<Integer> {
+                + "labels CSV; top-1/top-5, per-class accuracy, the most confused pairs, the top-K classes of each "
+                + "video; JSON and HTML report.",
+        "Example: vclip zeroshot --model models/xclip-synth --list synth/val.txt --labels synth/labels.csv "
+                + "--views 2x3"})
+final class ZeroshotCommand extends VclipCommand {
 
-    @Option(names = "--model", required = true, paramLabel = "DIR")
+    @Option(names = "--model", required = true, paramLabel = "DIR", description = "model folder")
     Path model;
 
     @Option(names = "--list", required = true, paramLabel = "FILE", description = "X-CLIP list: 'path label' per line")
@@ -40,59 +42,66 @@ final class ZeroshotCommand implements Callable<Integer> {
     @Option(names = "--labels", required = true, paramLabel = "FILE", description = "labels CSV: id,name")
     Path labels;
 
-    @Option(names = "--root", paramLabel = "DIR|TAR", description = "DATA.ROOT the list's paths are relative to "
-            + "(default: <list folder>/videos if it exists, else the list's folder)")
-    Path root;
+    @Option(names = "--videos", paramLabel = "DIR|TAR", description = "where the videos are: DATA.ROOT, the folder or "
+            + ".tar the list's paths are relative to (default: <list folder>/videos if it exists, else the list's "
+            + "folder)")
+    Path videos;
 
-    @Option(names = "--template", description = "class text; {} is the class name (default: '${DEFAULT-VALUE}')")
+    /** The old name of --videos, kept so existing scripts run. */
+    @Option(names = "--root", hidden = true, paramLabel = "DIR|TAR")
+    void root(Path root) {
+        videos = root;
+    }
+
+    @Option(names = "--template", paramLabel = "TEXT", converter = Checks.NotBlank.class,
+            description = "class text; {} is the class name (default: '${DEFAULT-VALUE}')")
     String template = "{}";
 
-    @Option(names = "--views", paramLabel = "CLIPSxCROPS", description = "temporal clips x spatial crops "
-            + "(1 or 3), as TEST.NUM_CLIP x TEST.NUM_CROP (default: ${DEFAULT-VALUE})")
-    String views = "1x1";
+    @Option(names = "--views", paramLabel = "CLIPSxCROPS", converter = Views.Converter.class, description = "temporal "
+            + "clips x spatial crops (1 or 3), as TEST.NUM_CLIP x TEST.NUM_CROP (default: ${DEFAULT-VALUE})")
+    Views views = Views.ONE;
+
+    @Option(names = "--top", paramLabel = "K", converter = Checks.AtLeastOne.class,
+            description = "classes listed per video in the report's predictions (default: ${DEFAULT-VALUE})")
+    int top = 5;
 
     @Option(names = "--strict", description = "stop at the first malformed list line instead of skipping it")
     boolean strict;
+
+    @Option(names = "--json", description = "print the report as one JSON document instead of the summary")
+    boolean json;
 
     @Mixin
     EncodingOptions encoding;
 
     @Override
     public Integer call() {
-        int[] clipsCrops = parseViews(views);
         ParseReport parse = strict ? ParseReport.strict() : ParseReport.lenient();
         LabelTable labelTable = LabelTable.read(labels, parse);
-        VideoList videos = VideoList.read(list, dataRoot(list, root).toString(), labelTable, VideoList.Layout.AUTO, parse);
+        VideoList videoList = VideoList.read(list, dataRoot(list, videos).toString(), labelTable, VideoList.Layout.AUTO,
+                parse);
         try (VideoTextModel m = ModelFolder.load(model); FeatureStore store = encoding.openStore(m)) {
-            Sampling sampling = new Sampling.SegmentMiddle(encoding.framesFor(m), clipsCrops[0]);
-            VideoEncoder encoder = encoding.encoder(m, sampling, clipsCrops[1], store);
+            Sampling sampling = new Sampling.SegmentMiddle(encoding.framesFor(m), views.clips());
+            VideoEncoder encoder = encoding.encoder(m, sampling, views.crops(), store);
             ZeroShot.Result r;
-            try (dev.vclip.report.Progress progress = ConsoleProgress.start("zero-shot: encode videos", videos.size())) {
-                r = ZeroShot.run(m, videos.entries(), labelTable, template, encoder, EncodingOptions.doneCounter(progress));
+            try (dev.vclip.report.Progress progress = ConsoleProgress.start("zero-shot: encode videos",
+                    videoList.size())) {
+                r = ZeroShot.run(m, videoList.entries(), labelTable, template, encoder,
+                        EncodingOptions.doneCounter(progress));
             }
             int[] twins = SyntheticDataset.directionTwins(list.toAbsolutePath().getParent()).orElse(null);
-            print(r, labelTable, parse, twins);
             Path out = encoding.outDir("zeroshot");
             RunReport report = report(r, labelTable, parse, twins);
             report.writeJson(out.resolve("metrics.json"));
             report.writeHtml(out.resolve("report.html"));
-            System.out.println("report     " + out.resolve("report.html") + " (and metrics.json)");
+            if (json) {
+                out().print(report.toJson());
+            } else {
+                print(r, labelTable, parse, twins);
+                out().println("report     " + out.resolve("report.html") + " (and metrics.json)");
+            }
         }
         return 0;
-    }
-
-    static int[] parseViews(String views) {
-        String[] parts = views.toLowerCase().split("x");
-        try {
-            int clips = Integer.parseInt(parts[0].trim());
-            int crops = parts.length > 1 ? Integer.parseInt(parts[1].trim()) : 1;
-            if (parts.length > 2 || clips < 1 || (crops != 1 && crops != 3)) {
-                throw new NumberFormatException();
-            }
-            return new int[]{clips, crops};
-        } catch (NumberFormatException | ArrayIndexOutOfBoundsException e) {
-            throw new IllegalArgumentException("--views must be CLIPSxCROPS with CROPS 1 or 3, e.g. 4x3; not '" + views + "'");
-        }
     }
 
     /** DATA.ROOT: given, or the list's folder's videos/ (vclip synth's layout), or the list's folder. */
@@ -105,37 +114,48 @@ final class ZeroshotCommand implements Callable<Integer> {
     }
 
     private void print(ZeroShot.Result r, LabelTable labels, ParseReport parse, int[] twins) {
-        System.out.printf("videos     %d scored, %d skipped (decode), %d list lines skipped; %d from the feature cache%n",
+        out().printf("videos     %d scored, %d skipped (decode), %d list lines skipped; %d from the feature cache%n",
                 r.videos().size(), r.skipped().size(), parse.skippedCount(), r.fromCache());
-        System.out.printf("top-1      %.2f %%%n", r.metrics().top1());
-        System.out.printf("top-5      %.2f %%%n", r.metrics().top5());
+        out().printf("top-1      %.2f %%%n", r.metrics().top1());
+        out().printf("top-5      %.2f %%%n", r.metrics().top5());
         if (twins != null) {
-            System.out.println("pairs      " + r.directionPairs(twins).describe());
+            out().println("pairs      " + r.directionPairs(twins).describe());
         }
         List<List<Object>> rows = new ArrayList<>();
         for (ClassificationMetrics.ConfusedPair p : r.confused()) {
             rows.add(List.of(labels.name(p.trueClass()), labels.name(p.predictedClass()), p.count()));
         }
         if (!rows.isEmpty()) {
-            System.out.println("most confused pairs:");
-            System.out.print(Tables.render(List.of("true class", "predicted", "videos"), rows));
+            out().println("most confused pairs:");
+            out().print(Tables.render(List.of("true class", "predicted", "videos"), rows));
         }
-        r.skipped().forEach(s -> System.out.println("skipped    " + s));
-        parse.problems().forEach(p -> System.out.println("skipped    " + p));
+        r.skipped().forEach(s -> out().println("skipped    " + s));
+        parse.problems().forEach(p -> out().println("skipped    " + p));
     }
 
     private RunReport report(ZeroShot.Result r, LabelTable labels, ParseReport parse, int[] twins) {
-        RunReport report = RunReport.create("Zero-shot recognition", RunReport.commandLine("vclip", "zeroshot",
-                "--model", model.toString(), "--list", list.toString(), "--labels", labels.source(), "--views", views));
+        RunReport report = RunReport.create("Zero-shot recognition", typedCommandLine());
         report.summary("model", String.valueOf(model.toAbsolutePath().normalize().getFileName()))
                 .summary("skipped", r.skipped().size() + parse.skippedCount());
-        RecognitionReport.addTo(report, r, labels, twins, Map.of("views", views, "skipped_lines", parse.skippedCount()));
+        RecognitionReport.addTo(report, r, labels, twins, Map.of("views", views.toString(),
+                "skipped_lines", parse.skippedCount()));
+        int k = Math.min(top, labels.size());
         List<List<Object>> predictions = new ArrayList<>();
+        List<Map<String, Object>> predictionsJson = new ArrayList<>();
         for (int v = 0; v < r.videos().size(); v++) {
-            predictions.add(List.of(r.videos().get(v), labels.name(r.labels()[v]),
-                    labels.name(r.metrics().top1Predictions()[v])));
+            List<String> ranked = new ArrayList<>();
+            for (int c : ClassificationMetrics.topClasses(r.metrics().aggregatedScores()[v], k)) {
+                ranked.add(labels.name(c));
+            }
+            predictions.add(List.of(r.videos().get(v), labels.name(r.labels()[v]), String.join(", ", ranked)));
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("video", r.videos().get(v));
+            row.put("label", labels.name(r.labels()[v]));
+            row.put("top", ranked);
+            predictionsJson.add(row);
         }
-        report.table("Predictions", List.of("video", "label", "top-1 prediction"), predictions);
+        report.table("Predictions", List.of("video", "label", "top-" + k + " predictions, best first"), predictions);
+        report.json("predictions", predictionsJson);
         List<String> skipped = new ArrayList<>();
         r.skipped().forEach(s -> skipped.add(s.toString()));
         parse.problems().forEach(p -> skipped.add(p.toString()));

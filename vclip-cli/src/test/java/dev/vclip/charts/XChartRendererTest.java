@@ -102,6 +102,43 @@ class XChartRendererTest {
     }
 
     @Test
+    void manyLongCurveNamesGetALegendLineEachAndReferencesDrawDashed() throws IOException {
+        List<Series> curves = new ArrayList<>();
+        for (int i = 1; i <= 8; i++) {
+            curves.add(Series.xy("#" + i + " long_000: a rather long query about a red circle moving left " + i,
+                    new double[]{0, 0.5, 1}, new double[]{0, 0.4 + i / 20.0, 1}));
+        }
+        ChartSpec.Line spec = new ChartSpec.Line("roc", curves, "false positive rate", "true positive rate",
+                List.of(Series.xy("chance (AUROC 0.5)", new double[]{0, 1}, new double[]{0, 1})));
+        BufferedImage image = decode(new XChartRenderer().render(spec).png());
+        // one clipped legend row kept the plot's height; a line per curve makes the chart taller instead
+        assertTrue(image.getHeight() > XChartRenderer.HEIGHT + 8 * 15, image.getHeight() + " px");
+        assertThrows(IllegalArgumentException.class, () -> new ChartSpec.Line("l", curves.subList(0, 1), "x", "y",
+                List.of(curves.get(0))), "a reference named like a curve");
+    }
+
+    @Test
+    void smallValuesGetTickLabelsThatShowThem() {
+        String pattern = XChartRenderer.decimalPattern(java.util.stream.DoubleStream.of(0, 2e-4, 5e-4, 1e-3));
+        String tick = new java.text.DecimalFormat(pattern, java.text.DecimalFormatSymbols.getInstance(java.util.Locale.ROOT))
+                .format(2e-4);
+        assertEquals("0.0002", tick, pattern);
+        String tiny = XChartRenderer.decimalPattern(java.util.stream.DoubleStream.of(0, 8e-6));
+        assertEquals("2E-6", new java.text.DecimalFormat(tiny, java.text.DecimalFormatSymbols.getInstance(java.util.Locale.ROOT))
+                .format(2e-6).replace(".0", ""), tiny);
+        assertEquals("#,##0.###", XChartRenderer.decimalPattern(java.util.stream.DoubleStream.of(0, 0.5, 1)));
+    }
+
+    @Test
+    void barChartDrawsItsReferenceAndSaysWhatItIs() throws IOException {
+        ChartRenderer.Rendered rendered = new XChartRenderer().render(new ChartSpec.Bar("acc", List.of("a", "b", "c"),
+                new double[]{10, 40, Double.NaN}, "top-1 accuracy (%)", BarOrder.AS_GIVEN,
+                new ChartSpec.Reference("chance 33.3 % (1 of 3 classes)", 100.0 / 3)));
+        assertNotNull(decode(rendered.png()));
+        assertTrue(rendered.note().contains("Dashed line: chance 33.3 %"), rendered.note());
+    }
+
+    @Test
     void badChartsFailWhenAdded() {
         assertThrows(IllegalArgumentException.class,
                 () -> new ChartSpec.Bar("b", List.of(), new double[0], "v", BarOrder.AS_GIVEN));

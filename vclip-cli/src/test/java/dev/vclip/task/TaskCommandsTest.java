@@ -90,12 +90,12 @@ class TaskCommandsTest {
             video = files.filter(p -> p.toString().endsWith(".mp4")).findFirst().orElseThrow();
         }
         CliRun.Result r = run("classify", video.toString(), "--model", TaskFixtures.model("xclip").toString(), "--labels",
-                data.resolve("labels.csv").toString());
+                data.resolve("labels.csv").toString(), "--out", dir.resolve("c").toString());
         assertEquals(0, r.exit(), r.out() + r.err());
         assertEquals(4, r.out().lines().filter(l -> l.endsWith("%")).count(), "top-5 of 4 classes: " + r.out());
         Path broken = Files.writeString(dir.resolve("broken.mp4"), "no video here");
         CliRun.Result bad = run("classify", broken.toString(), "--model", TaskFixtures.model("xclip").toString(), "--labels",
-                data.resolve("labels.csv").toString());
+                data.resolve("labels.csv").toString(), "--out", dir.resolve("c2").toString());
         assertEquals(1, bad.exit());
         assertTrue(bad.err().contains("broken.mp4"), bad.err());
     }

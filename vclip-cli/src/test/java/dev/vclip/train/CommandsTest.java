@@ -37,15 +37,11 @@ class CommandsTest {
             commandLine.getErr().println("error: " + e.getMessage());
             return 1;
         });
-        PrintStream previous = System.out;
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        try {
-            int exit = cli.execute(args);
-            return new Outcome(exit, out.toString(StandardCharsets.UTF_8), err.toString());
-        } finally {
-            System.setOut(previous);
-        }
+        cli.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8)); // commands print through picocli's writers
+        int exit = cli.execute(args);
+        cli.getOut().flush();
+        return new Outcome(exit, out.toString(StandardCharsets.UTF_8), err.toString());
     }
 
     private Path writeConfig() throws Exception {
@@ -77,7 +73,7 @@ class CommandsTest {
     void trainThenEvalThenLinearProbe() throws Exception {
         Path config = writeConfig();
         Path out = dir.resolve("run");
-        Outcome train = run("TrainCommand", "-cfg", config.toString(), "--output", out.toString(),
+        Outcome train = run("TrainCommand", "-cfg", config.toString(), "--out", out.toString(),
                 "--opts", "TRAIN.OPT_LEVEL", "O1", "PRINT_FREQ", "1");
         assertEquals(0, train.exit(), train.out() + train.err());
         assertTrue(train.out().contains("training in fp32"), train.out()); // O1 on a CPU says it falls back
@@ -92,7 +88,7 @@ class CommandsTest {
         assertTrue(eval.out().contains("2 clips x 3 crops") && eval.out().contains("top-1"), eval.out());
 
         Outcome probe = run("LinearProbeCommand", "-cfg", config.toString(), "--model", out.resolve("model").toString(),
-                "--output", dir.resolve("probe").toString(), "--cache", dir.resolve("cache").toString());
+                "--out", dir.resolve("probe").toString(), "--cache", dir.resolve("cache").toString());
         assertEquals(0, probe.exit(), probe.out() + probe.err());
         assertTrue(Files.isRegularFile(dir.resolve("probe/linear_probe.safetensors")));
         Outcome again = run("LinearProbeCommand", "-cfg", config.toString(), "--model", out.resolve("model").toString(),
@@ -106,7 +102,7 @@ class CommandsTest {
     void contrastiveTrainingOnCaptions() throws Exception {
         Path config = writeConfig();
         Path out = dir.resolve("retrieval");
-        Outcome train = run("TrainCommand", "-cfg", config.toString(), "--output", out.toString(), "--opts",
+        Outcome train = run("TrainCommand", "-cfg", config.toString(), "--out", out.toString(), "--opts",
                 "TRAIN.LOSS", "contrastive", "DATA.CAPTIONS",
                 TrainFixtures.dataset().resolve("retrieval/captions.csv").toString(), "MODEL.FIX_TEXT", "false");
         assertEquals(0, train.exit(), train.out() + train.err());
@@ -120,7 +116,7 @@ class CommandsTest {
         Path config = writeConfig();
         Path b2n = TrainFixtures.dataset().resolve("base2novel");
         Path out = dir.resolve("b2n");
-        Outcome train = run("TrainCommand", "-cfg", config.toString(), "--output", out.toString(), "--opts",
+        Outcome train = run("TrainCommand", "-cfg", config.toString(), "--out", out.toString(), "--opts",
                 "DATA.TRAIN_FILE", b2n.resolve("base_train.txt").toString(),
                 "DATA.VAL_FILE", b2n.resolve("base_val.txt").toString(),
                 "DATA.LABEL_LIST", b2n.resolve("base_labels.csv").toString(),
@@ -139,12 +135,12 @@ class CommandsTest {
         assertTrue(b.path("novel_videos").asInt() > 0, b.toString());
         // base2novel/ has no dataset.json: no direction-pair figures there; the set's own val.txt has them
         assertTrue(!train.out().contains("direction-only"), train.out());
-        Outcome full = run("TrainCommand", "-cfg", config.toString(), "--output", dir.resolve("full").toString());
+        Outcome full = run("TrainCommand", "-cfg", config.toString(), "--out", dir.resolve("full").toString());
         assertEquals(0, full.exit(), full.out() + full.err());
         assertTrue(full.out().lines().anyMatch(l -> l.startsWith("validate") && l.contains("direction-only top-1")
                 && l.contains("order")), full.out());
 
-        Outcome half = run("TrainCommand", "-cfg", config.toString(), "--output", dir.resolve("half").toString(),
+        Outcome half = run("TrainCommand", "-cfg", config.toString(), "--out", dir.resolve("half").toString(),
                 "--opts", "DATA.NOVEL_VAL_FILE", b2n.resolve("novel_val.txt").toString());
         assertEquals(1, half.exit());
         assertTrue(half.err().contains("DATA.NOVEL_LABEL_LIST"), half.err());
@@ -153,12 +149,12 @@ class CommandsTest {
     @Test
     void configErrorsExitWithTheKeyNamed() throws Exception {
         Path config = writeConfig();
-        Outcome bad = run("TrainCommand", "-cfg", config.toString(), "--output", dir.resolve("x").toString(),
+        Outcome bad = run("TrainCommand", "-cfg", config.toString(), "--out", dir.resolve("x").toString(),
                 "--opts", "TRAIN.BATCHSIZE", "4");
         assertEquals(1, bad.exit());
         assertTrue(bad.err().contains("--opts: unknown key 'TRAIN.BATCHSIZE' (did you mean 'TRAIN.BATCH_SIZE'?)"),
                 bad.err());
-        Outcome range = run("TrainCommand", "-cfg", config.toString(), "--output", dir.resolve("y").toString(),
+        Outcome range = run("TrainCommand", "-cfg", config.toString(), "--out", dir.resolve("y").toString(),
                 "--opts", "AUG.GRAY_SCALE", "2");
         assertEquals(1, range.exit());
         assertTrue(range.err().contains("'AUG.GRAY_SCALE' must be a probability in [0, 1], got 2.0"), range.err());

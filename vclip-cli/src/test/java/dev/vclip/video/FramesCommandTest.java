@@ -88,7 +88,7 @@ class FramesCommandTest {
         assertEquals(1, missing.exit());
         assertTrue(missing.err().startsWith("error: ") && missing.err().contains("nope.mp4"), missing.err());
         dev.vclip.cli.CliRun.Result noRange = run(video.toString(), "--strategy", "range", "--out", dir.resolve("o2").toString());
-        assertEquals(1, noRange.exit());
+        assertEquals(2, noRange.exit(), "a strategy without its options is a usage error");
         assertTrue(noRange.err().contains("--start"), noRange.err());
         dev.vclip.cli.CliRun.Result usage = run(video.toString());
         assertEquals(2, usage.exit(), "missing --out is a usage error");

@@ -265,7 +265,9 @@ public final class LocalisationMetrics {
 
     /**
      * The precision–recall curve through the distinct thresholds, high to low: {@code [recall, precision]}, the
-     * points whose step sum is {@link #averagePrecision}.
+     * points whose step sum is {@link #averagePrecision}, after a first point (recall 0, precision 1) above the
+     * highest threshold, as scikit-learn's {@code precision_recall_curve} has it (it adds no area). Without it a curve
+     * whose top-scored frames are negatives would start at (0, 0) and draw a line down the y axis from nowhere.
      */
     public static double[][] precisionRecallCurve(int[] yTrue, double[] scores) {
         List<int[]> groups = groupsByDescendingScore(yTrue, scores);
@@ -273,15 +275,16 @@ public final class LocalisationMetrics {
         if (positives == 0) {
             throw new IllegalArgumentException("a precision-recall curve needs at least one positive frame");
         }
-        double[] recall = new double[groups.size()];
-        double[] precision = new double[groups.size()];
+        double[] recall = new double[groups.size() + 1];
+        double[] precision = new double[groups.size() + 1];
+        precision[0] = 1;
         long tp = 0;
         long predicted = 0;
         for (int g = 0; g < groups.size(); g++) {
             tp += groups.get(g)[0];
             predicted += groups.get(g)[0] + groups.get(g)[1];
-            recall[g] = (double) tp / positives;
-            precision[g] = (double) tp / predicted;
+            recall[g + 1] = (double) tp / positives;
+            precision[g + 1] = (double) tp / predicted;
         }
         return new double[][]{recall, precision};
     }

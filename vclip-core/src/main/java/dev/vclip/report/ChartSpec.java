@@ -16,9 +16,27 @@ public sealed interface ChartSpec permits ChartSpec.Bar, ChartSpec.Line, ChartSp
 
     String title();
 
-    /** Bars for categories (per-class accuracy). */
-    record Bar(String title, List<String> categories, double[] values, String valueAxisLabel, BarOrder order)
-            implements ChartSpec {
+    /** A named value drawn across a chart as a dashed line: chance, a baseline. */
+    record Reference(String name, double value) {
+        public Reference {
+            Objects.requireNonNull(name, "name");
+            if (!Double.isFinite(value)) {
+                throw new IllegalArgumentException("reference '" + name + "' has the value " + value);
+            }
+        }
+    }
+
+    /**
+     * Bars for categories (per-class accuracy), and optionally a reference value (chance accuracy) as a dashed line
+     * across them; {@code reference} may be null.
+     */
+    record Bar(String title, List<String> categories, double[] values, String valueAxisLabel, BarOrder order,
+               Reference reference) implements ChartSpec {
+
+        public Bar(String title, List<String> categories, double[] values, String valueAxisLabel, BarOrder order) {
+            this(title, categories, values, valueAxisLabel, order, null);
+        }
+
         public Bar {
             Objects.requireNonNull(title, "title");
             Objects.requireNonNull(valueAxisLabel, "valueAxisLabel");
@@ -46,20 +64,31 @@ public sealed interface ChartSpec permits ChartSpec.Bar, ChartSpec.Line, ChartSp
         }
     }
 
-    /** XY lines: ROC and PR curves, loss and accuracy over steps. */
-    record Line(String title, List<Series> series, String xAxisLabel, String yAxisLabel) implements ChartSpec {
+    /**
+     * XY lines: ROC and PR curves, loss and accuracy over steps; {@code references} are drawn as dashed grey lines
+     * (chance: the ROC diagonal, the positive rate on a PR chart).
+     */
+    record Line(String title, List<Series> series, String xAxisLabel, String yAxisLabel, List<Series> references)
+            implements ChartSpec {
+
+        public Line(String title, List<Series> series, String xAxisLabel, String yAxisLabel) {
+            this(title, series, xAxisLabel, yAxisLabel, List.of());
+        }
+
         public Line {
             Objects.requireNonNull(title, "title");
             Objects.requireNonNull(xAxisLabel, "xAxisLabel");
             Objects.requireNonNull(yAxisLabel, "yAxisLabel");
             series = List.copyOf(series);
+            references = List.copyOf(references);
             if (series.isEmpty()) {
                 throw new IllegalArgumentException("line chart '" + title + "' has no series");
             }
             // XChart keys series by name and refuses a repeat; say so here, where the caller can see which chart.
-            if (series.stream().map(Series::name).distinct().count() != series.size()) {
-                throw new IllegalArgumentException("line chart '" + title + "': series names repeat: "
-                        + series.stream().map(Series::name).toList());
+            List<String> names = java.util.stream.Stream.concat(series.stream(), references.stream()).map(Series::name)
+                    .toList();
+            if (names.stream().distinct().count() != names.size()) {
+                throw new IllegalArgumentException("line chart '" + title + "': series names repeat: " + names);
             }
         }
     }

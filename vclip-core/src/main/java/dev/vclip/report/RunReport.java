@@ -184,6 +184,13 @@ public final class RunReport {
         return this;
     }
 
+    /** As {@link #barChart(String, List, double[], String, BarOrder)}, with a reference value (chance) as a dashed line. */
+    public synchronized RunReport barChart(String title, List<String> categories, double[] values,
+                                           String valueAxisLabel, BarOrder order, ChartSpec.Reference reference) {
+        sections.add(new Section.Chart(new ChartSpec.Bar(title, categories, values, valueAxisLabel, order, reference)));
+        return this;
+    }
+
     /**
      * XY lines with a shared pair of axes: an ROC or PR curve, loss and accuracy against steps. Series longer than
      * {@value ChartSpec#MAX_POINTS_PER_SERIES} points are thinned for drawing ({@link Series#downsample}).
@@ -195,6 +202,13 @@ public final class RunReport {
         return this;
     }
 
+    /** As {@link #lineChart(String, List, String, String)}, with reference lines (chance) drawn dashed and grey. */
+    public synchronized RunReport lineChart(String title, List<Series> series, String xAxisLabel, String yAxisLabel,
+                                            List<Series> references) {
+        sections.add(new Section.Chart(new ChartSpec.Line(title, series, xAxisLabel, yAxisLabel, references)));
+        return this;
+    }
+
     /**
      * Localisation at a glance: the score of every frame over time, ground-truth intervals shaded over the plot and
      * predicted segments as bars along its top edge. Times are in seconds (the axis shows minutes past three
@@ -203,19 +217,28 @@ public final class RunReport {
      */
     public RunReport timeline(String title, double[] frameTimes, double[] scores, List<Interval> groundTruth,
                               List<Interval> predicted) {
-        return addTimeline(title, frameTimes, scores, groundTruth, predicted, null);
+        return addTimeline(title, "frame score", frameTimes, scores, groundTruth, predicted, null);
+    }
+
+    /**
+     * As {@link #timeline(String, double[], double[], List, List)}, naming what the scores are ({@code "logit"}): the
+     * name labels the score axis, so a chart of logits is not read on the scale of a table's normalised scores.
+     */
+    public RunReport timeline(String title, String scoreName, double[] frameTimes, double[] scores,
+                              List<Interval> groundTruth, List<Interval> predicted) {
+        return addTimeline(title, scoreName, frameTimes, scores, groundTruth, predicted, null);
     }
 
     /** As {@link #timeline(String, double[], double[], List, List)}, with the decision threshold as a dashed line. */
     public RunReport timeline(String title, double[] frameTimes, double[] scores, List<Interval> groundTruth,
                               List<Interval> predicted, double threshold) {
-        return addTimeline(title, frameTimes, scores, groundTruth, predicted, threshold);
+        return addTimeline(title, "frame score", frameTimes, scores, groundTruth, predicted, threshold);
     }
 
-    private synchronized RunReport addTimeline(String title, double[] frameTimes, double[] scores,
+    private synchronized RunReport addTimeline(String title, String scoreName, double[] frameTimes, double[] scores,
                                                List<Interval> groundTruth, List<Interval> predicted,
                                                Double threshold) {
-        Series line = Series.xy("frame score", frameTimes, scores);
+        Series line = Series.xy(scoreName, frameTimes, scores);
         sections.add(new Section.Chart(new ChartSpec.Timeline(title, line, groundTruth, predicted, threshold)));
         return this;
     }

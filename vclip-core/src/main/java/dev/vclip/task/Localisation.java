@@ -26,15 +26,22 @@ public final class Localisation {
 
     public static final int DEFAULT_WINDOW = 16;
     public static final int DEFAULT_STRIDE = 8;
+    /** Segments kept per query by the default proposal rule. */
+    public static final int DEFAULT_SEGMENTS = 5;
 
     /**
      * How segments are cut from frame scores (our convention, the fixture's proposal rule): frame scores are
      * min–max normalised per query, runs above thresholds 0.5…0.9 merged across gaps up to a stride, segments shorter
-     * than half a window dropped, 1-D NMS at tIoU 0.5, at most 5 kept.
+     * than half a window dropped, 1-D NMS at tIoU 0.5, at most {@value #DEFAULT_SEGMENTS} kept.
      */
     public static DetectionMetrics.ProposalRule defaultRule(int window, int stride) {
+        return defaultRule(window, stride, DEFAULT_SEGMENTS);
+    }
+
+    /** As {@link #defaultRule(int, int)}, keeping at most {@code maxSegments} segments. */
+    public static DetectionMetrics.ProposalRule defaultRule(int window, int stride, int maxSegments) {
         return new DetectionMetrics.ProposalRule(new double[]{0.5, 0.6, 0.7, 0.8, 0.9}, stride, Math.max(1, window / 2),
-                0.5, 5);
+                0.5, maxSegments);
     }
 
     /**
@@ -66,6 +73,13 @@ public final class Localisation {
      */
     public static List<QueryScores> score(VideoTextModel model, VideoEncoder.Encoded windows, int frameCount,
                                           List<String> queries, int window, int stride) {
+        return score(model, windows, frameCount, queries, window, stride, DEFAULT_SEGMENTS);
+    }
+
+    /** As {@link #score(VideoTextModel, VideoEncoder.Encoded, int, List, int, int)}, keeping up to {@code maxSegments}
+     * segments per query. */
+    public static List<QueryScores> score(VideoTextModel model, VideoEncoder.Encoded windows, int frameCount,
+                                          List<String> queries, int window, int stride, int maxSegments) {
         int[] starts = LocalisationMetrics.windowStarts(frameCount, window, stride);
         if (starts.length != windows.clips()) {
             throw new IllegalArgumentException(windows.clips() + " encoded windows, but the layout gives " + starts.length);
@@ -80,7 +94,7 @@ public final class Localisation {
             }
             double[] frames = LocalisationMetrics.frameScores(evaluated, starts, windowScores, window);
             List<DetectionMetrics.Proposal> segments = DetectionMetrics.proposals(normalised(frames),
-                    defaultRule(window, stride));
+                    defaultRule(window, stride, maxSegments));
             out.add(new QueryScores(queries.get(q), starts, windowScores, frames, segments));
         }
         return out;
@@ -117,17 +131,33 @@ public final class Localisation {
      * Evaluates the queries of a triplets file: every video's windows encoded once (cached), every query of that
      * video scored against them, frame AUROC/AUPRC per (video, query) and their macro average, and moment retrieval
      * mAP / R@1 of the proposed segments (in seconds) at tIoU 0.3, 0.5, 0.7.
+     *
+     * @param progress started once the videos are counted, with the number of windows to encode: a few long videos
+     *                 take minutes each, so a count of videos would sit at 0 of 1 for all of them
      */
     public static EvalResult evaluate(VideoTextModel model, dev.vclip.data.Triplets triplets,
                                       java.util.function.Function<String, String> videoSpec, VideoEncoder encoder,
-                                      int window, int stride, java.util.function.IntConsumer progress) {
+                                      int window, int stride, dev.vclip.report.Progress.Factory progress) {
         java.util.Map<String, List<dev.vclip.data.Triplets.Query>> byVideo = new java.util.LinkedHashMap<>();
         for (dev.vclip.data.Triplets.Query q : triplets.queries()) {
             byVideo.computeIfAbsent(q.videoId(), k -> new ArrayList<>()).add(q);
         }
         List<String> ids = new ArrayList<>(byVideo.keySet());
         List<String> specs = ids.stream().map(videoSpec).toList();
-        VideoEncoder.Result encoded = encoder.encodeAll(specs, progress);
+        int[] frameCounts = new int[specs.size()];
+        long windowCount = 0;
+        for (int v = 0; v < specs.size(); v++) {
+            try {
+                frameCounts[v] = frameCount(specs.get(v));
+                windowCount += LocalisationMetrics.windowStarts(frameCounts[v], window, stride).length;
+            } catch (RuntimeException e) {
+                frameCounts[v] = -1; // the encoder meets the same problem and lists the video as skipped
+            }
+        }
+        VideoEncoder.Result encoded;
+        try (dev.vclip.report.Progress windows = progress.start("encode windows", windowCount)) {
+            encoded = encoder.encodeAllCountingClips(specs, windows::stepTo);
+        }
         List<LocalisationMetrics.Item> items = new ArrayList<>();
         List<DetectionMetrics.MomentQuery> moments = new ArrayList<>();
         List<VideoQueries> videos = new ArrayList<>();
@@ -137,7 +167,7 @@ public final class Localisation {
                 continue;
             }
             List<dev.vclip.data.Triplets.Query> queries = byVideo.get(ids.get(v));
-            int frameCount = frameCount(specs.get(v));
+            int frameCount = frameCounts[v] >= 0 ? frameCounts[v] : frameCount(specs.get(v));
             List<QueryScores> scores = score(model, windows, frameCount,
                     queries.stream().map(dev.vclip.data.Triplets.Query::text).toList(), window, stride);
             List<double[][]> truths = new ArrayList<>();

@@ -57,6 +57,34 @@ public final class VideoEncoder {
 
     /** Encodes every video of {@code specs}; {@code progress} (may be null) gets the count of videos done. */
     public Result encodeAll(List<String> specs, IntConsumer progress) {
+        return encodeAll(specs, progress, null);
+    }
+
+    /**
+     * As {@link #encodeAll(List, IntConsumer)}, with progress in clips instead of videos: {@code clipsDone} (may be
+     * null) gets the running total of clips encoded or read from the store. For a few long videos of many windows the
+     * clip is the unit a user waits on; a video that cannot be decoded adds none.
+     */
+    public Result encodeAllCountingClips(List<String> specs, IntConsumer clipsDone) {
+        return encodeAll(specs, null, clipsDone == null ? null : new ClipCounter(clipsDone));
+    }
+
+    /** A running total of clips, stepped from the model loop (the caller's thread). */
+    private static final class ClipCounter {
+        private final IntConsumer listener;
+        private int done;
+
+        ClipCounter(IntConsumer listener) {
+            this.listener = listener;
+        }
+
+        void add(int clips) {
+            done += clips;
+            listener.accept(done);
+        }
+    }
+
+    private Result encodeAll(List<String> specs, IntConsumer progress, ClipCounter clipCounter) {
         Encoded[] out = new Encoded[specs.size()];
         List<Skipped> skipped = new ArrayList<>();
         List<Integer> missing = new ArrayList<>();
@@ -75,6 +103,9 @@ public final class VideoEncoder {
                 missing.add(i);
             } else {
                 fromCache++;
+                if (clipCounter != null) {
+                    clipCounter.add(out[i].clips());
+                }
             }
         }
         int[] done = {fromCache};
@@ -96,10 +127,10 @@ public final class VideoEncoder {
                 batch.add(((PrefetchLoader.Loaded<String, ClipSampler.Clips>) r).value());
                 batchIndex.add(index);
                 if (batch.size() == batchVideos) {
-                    flush(batch, batchIndex, out, keys, skipped, specs, progress, done);
+                    flush(batch, batchIndex, out, keys, skipped, specs, progress, done, clipCounter);
                 }
             }
-            flush(batch, batchIndex, out, keys, skipped, specs, progress, done);
+            flush(batch, batchIndex, out, keys, skipped, specs, progress, done, clipCounter);
         }
         return new Result(Arrays.asList(out), skipped, fromCache);
     }
@@ -113,14 +144,15 @@ public final class VideoEncoder {
 
     /** Runs one batch through the model; videos of differing clip shapes go separately. */
     private void flush(List<ClipSampler.Clips> batch, List<Integer> batchIndex, Encoded[] out, byte[][] keys,
-                       List<Skipped> skipped, List<String> specs, IntConsumer progress, int[] done) {
+                       List<Skipped> skipped, List<String> specs, IntConsumer progress, int[] done,
+                       ClipCounter clipCounter) {
         if (batch.isEmpty()) {
             return;
         }
         List<List<Integer>> groups = groupByShape(batch);
         for (List<Integer> group : groups) {
             try {
-                List<Encoded> encoded = encode(group.stream().map(batch::get).toList());
+                List<Encoded> encoded = encode(group.stream().map(batch::get).toList(), clipCounter);
                 for (int g = 0; g < group.size(); g++) {
                     int index = batchIndex.get(group.get(g));
                     out[index] = encoded.get(g);
@@ -161,7 +193,7 @@ public final class VideoEncoder {
 
     /** One video's already decoded clips through the model's vision side. */
     public Encoded encodeClips(ClipSampler.Clips clips) {
-        return encode(List.of(clips)).get(0);
+        return encode(List.of(clips), null).get(0);
     }
 
     /**
@@ -171,8 +203,8 @@ public final class VideoEncoder {
      */
     static final int MAX_CLIPS_PER_CALL = 2;
 
-    /** Clips of several videos (same frames and size) through the model's vision side. */
-    List<Encoded> encode(List<ClipSampler.Clips> videos) {
+    /** Clips of several videos (same frames and size) through the model's vision side; counts clips when asked. */
+    List<Encoded> encode(List<ClipSampler.Clips> videos, ClipCounter clipCounter) {
         ClipSampler.Clips first = videos.get(0);
         int clipFloats = first.frames() * 3 * first.size() * first.size();
         float[] pixels = new float[videos.stream().mapToInt(ClipSampler.Clips::clips).sum() * clipFloats];
@@ -206,6 +238,9 @@ public final class VideoEncoder {
                                 count * tokens * dim);
                     }
                 }
+            }
+            if (clipCounter != null) {
+                clipCounter.add(count);
             }
         }
         List<Encoded> out = new ArrayList<>();

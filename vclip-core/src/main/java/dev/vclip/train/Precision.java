@@ -17,7 +17,7 @@ import java.util.function.BiFunction;
  * fp32 master weights, the loss is multiplied by a {@link LossScaler} scale before backward and the gradients divided
  * by it after; a step whose gradients overflow is skipped and the scale halved. On a CPU vclip trains in fp32
  * whatever the level, and says so: DJL 0.36 aborts the JVM on any BF16 array, and FP16 arithmetic runs about 100x
- * slower than FP32 on AVX2 CPUs without native half-precision units (see {@link Fp16Bench} for this machine's
+ * slower than FP32 on AVX2 CPUs without native half-precision units (see {@code vclip bench fp16} for this machine's
  * numbers), so mixed precision would only cost time.
  */
 public final class Precision {

@@ -15,7 +15,7 @@
  *   <li>{@link dev.vclip.train.LinearProbe} / {@link dev.vclip.train.LinearProbeRun}: a linear head on cached
  *   frozen features; {@link dev.vclip.train.EvalRun}: multi-view evaluation of a model folder;</li>
  *   <li>{@link dev.vclip.train.Precision}: fp32 on CPU, fp16 mixed precision with dynamic loss scaling on GPUs;
- *   {@link dev.vclip.train.VlPrompts}: ViFi-CLIP's VL prompt parameters; {@link dev.vclip.train.Fp16Bench}: fp16
+ *   {@link dev.vclip.train.VlPrompts}: ViFi-CLIP's VL prompt parameters; {@code vclip bench fp16}: fp16
  *   versus fp32 timing on this machine.</li>
  * </ul>
  */

@@ -3,6 +3,7 @@ package dev.vclip.weights;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -28,7 +29,7 @@ public final class AtomicFiles {
         Path tmp = null;
         try {
             Files.createDirectories(dir);
-            tmp = Files.createTempFile(dir, "." + absolute.getFileName() + ".", ".tmp");
+            tmp = createTemporary(dir, absolute.getFileName().toString());
             try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
                 content.writeTo(out);
                 out.force(true);
@@ -51,6 +52,26 @@ public final class AtomicFiles {
             }
         }
     }
+
+    /**
+     * A new empty file beside the target. Not {@code Files.createTempFile}: that makes it 0600, and the rename would
+     * leave reports and model folders unreadable to other users; {@code createFile} applies the umask like any
+     * other new file (0644 with the usual 022).
+     */
+    private static Path createTemporary(Path dir, String name) throws IOException {
+        for (int attempt = 0; ; attempt++) {
+            Path candidate = dir.resolve("." + name + "." + Long.toUnsignedString(RANDOM.nextLong(), 36) + ".tmp");
+            try {
+                return Files.createFile(candidate);
+            } catch (FileAlreadyExistsException e) {
+                if (attempt == 100) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
 
     /** Writes bytes atomically. */
     public static void write(Path target, byte[] bytes) {

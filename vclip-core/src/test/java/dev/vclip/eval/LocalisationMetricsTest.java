@@ -102,4 +102,14 @@ class LocalisationMetricsTest {
         }
         org.junit.jupiter.api.Assertions.assertEquals(LocalisationMetrics.averagePrecision(y, scores), ap, 1e-12);
     }
+
+    @org.junit.jupiter.api.Test
+    void precisionRecallCurveStartsAtRecallZeroPrecisionOneAsScikitLearn() {
+        // the top-scored frame is a negative: without the first point the curve would start at (0, 0)
+        double[][] pr = LocalisationMetrics.precisionRecallCurve(new int[] {0, 1, 1, 0}, new double[] {0.9, 0.8, 0.7, 0.1});
+        org.junit.jupiter.api.Assertions.assertEquals(0.0, pr[0][0]);
+        org.junit.jupiter.api.Assertions.assertEquals(1.0, pr[1][0]);
+        org.junit.jupiter.api.Assertions.assertArrayEquals(new double[] {0, 0, 0.5, 1, 1}, pr[0], 1e-12);
+        org.junit.jupiter.api.Assertions.assertArrayEquals(new double[] {1, 0, 0.5, 2.0 / 3, 0.5}, pr[1], 1e-12);
+    }
 }

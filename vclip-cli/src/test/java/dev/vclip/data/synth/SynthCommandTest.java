@@ -46,17 +46,13 @@ class SynthCommandTest {
             }
             throw e;
         });
-        PrintStream oldOut = System.out;
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         cli.setErr(new java.io.PrintWriter(err, true, StandardCharsets.UTF_8));
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            int exit = cli.execute(args);
-            return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(oldOut);
-        }
+        cli.setOut(new java.io.PrintWriter(out, true, StandardCharsets.UTF_8)); // commands print through picocli's writers
+        int exit = cli.execute(args);
+        cli.getOut().flush();
+        return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 
     @Test
@@ -88,7 +84,7 @@ class SynthCommandTest {
         assertTrue(odd.err().contains("even"), odd.err());
     }
 
-    /** The default dataset (--size small), timed. Prints the time; asserts only what it contains. */
+    /** The default dataset (--preset small), timed. Prints the time; asserts only what it contains. */
     @Test
     void defaultSizeGeneratesQuickly() throws Exception {
         Path out = dir.resolve("small");
@@ -97,7 +93,7 @@ class SynthCommandTest {
         double seconds = (System.nanoTime() - start) / 1e9;
         assertEquals(0, r.exit(), r.out() + r.err());
         System.out.print(r.out());
-        System.out.printf("default synth dataset (--size small) generated in %.2f s on %d cores%n", seconds,
+        System.out.printf("default synth dataset (--preset small) generated in %.2f s on %d cores%n", seconds,
                 Runtime.getRuntime().availableProcessors());
         JsonNode ds = new ObjectMapper().readTree(out.resolve("dataset.json").toFile());
         assertEquals(11, ds.get("counts").get("classes").asInt());

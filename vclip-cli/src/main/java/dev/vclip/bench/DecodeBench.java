@@ -1,10 +1,20 @@
-package dev.vclip.video;
+package dev.vclip.bench;
 
+import dev.vclip.cli.Checks;
+import dev.vclip.cli.VclipCommand;
+import dev.vclip.video.FfmpegVideo;
 import dev.vclip.video.FfmpegVideo.ReadStrategy;
+import dev.vclip.video.RgbFrame;
+import dev.vclip.video.Sampling;
+import dev.vclip.video.VideoInfo;
 import org.bytedeco.javacv.FFmpegFrameRecorder;
 import org.bytedeco.javacv.Frame;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,7 +32,8 @@ import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUV420P;
  * X-CLIP-style 8-frame sampling of long videos.
  *
  * <pre>
- *   DecodeBench [--minutes M] [--width W] [--height H] [--gop G] [--frames T] [--codec h264|mpeg4] [--keep] [VIDEO]
+ *   vclip bench decode [--minutes M] [--width W] [--height H] [--gop G] [--num-frames N] [--codec h264|mpeg4]
+ *                      [--keep] [VIDEO]
  * </pre>
  * Without VIDEO it first encodes a synthetic video (default: H.264 through libopenh264, 30 fps, 10 minutes of
  * 1280x720, GOP 250 as x264 and most encoders default to) into a temporary file, deleted afterwards unless
@@ -34,89 +45,105 @@ import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUV420P;
  *   <li>opening (demuxer, decoder, and the packet scan that counts and indexes the frames);</li>
  *   <li>the T segment-middle frames ({@link Sampling#segmentMiddle(int, int)}) with the automatic strategy;</li>
  *   <li>the same frames by the forced seek path;</li>
- *   <li>a full sequential decode: every frame decoded, the T frames kept (what a reader without seeking does);</li>
+ *   <li>a full sequential decode: every frame decoded, the N frames kept (what a reader without seeking does);</li>
  * </ol>
  * and prints milliseconds (median of 3 runs after a warm-up), decoder counters, and the ratio full / sparse. It checks that all paths return the same
- * pixels. Not a unit test: run it by hand (the CLI wires it as {@code vclip bench}).
+ * pixels. Not a unit test: run it by hand.
  */
-public final class DecodeBench {
+@Command(name = "decode", mixinStandardHelpOptions = true, description = {
+        "Sparse sampling of N frames (segment middles) from a long video against a full sequential decode; generates "
+                + "a 10-minute 720p H.264 video unless one is given.",
+        "Example: vclip bench decode --minutes 1 --codec mpeg4"})
+final class DecodeBench extends VclipCommand {
 
-    private DecodeBench() {
-    }
+    @Option(names = "--minutes", paramLabel = "M",
+            description = "length of the generated video (default: ${DEFAULT-VALUE})")
+    double minutes = 10;
 
-    public static void main(String[] args) throws Exception {
-        double minutes = 10;
-        int width = 1280;
-        int height = 720;
-        int gop = 250;
-        int frames = 8;
-        String codec = "h264";
-        boolean keep = false;
-        Path video = null;
-        for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
-                case "--minutes" -> minutes = Double.parseDouble(args[++i]);
-                case "--width" -> width = Integer.parseInt(args[++i]);
-                case "--height" -> height = Integer.parseInt(args[++i]);
-                case "--gop" -> gop = Integer.parseInt(args[++i]);
-                case "--frames" -> frames = Integer.parseInt(args[++i]);
-                case "--codec" -> codec = args[++i];
-                case "--keep" -> keep = true;
-                case "-h", "--help" -> {
-                    System.out.println("usage: DecodeBench [--minutes M] [--width W] [--height H] [--gop G] "
-                            + "[--frames T] [--codec h264|mpeg4] [--keep] [VIDEO]");
-                    return;
-                }
-                default -> video = Path.of(args[i]);
-            }
+    @Option(names = "--width", paramLabel = "PIXELS", converter = Checks.AtLeastOne.class,
+            description = "width of the generated video (default: ${DEFAULT-VALUE})")
+    int width = 1280;
+
+    @Option(names = "--height", paramLabel = "PIXELS", converter = Checks.AtLeastOne.class,
+            description = "height of the generated video (default: ${DEFAULT-VALUE})")
+    int height = 720;
+
+    @Option(names = "--gop", paramLabel = "G", converter = Checks.AtLeastOne.class,
+            description = "keyframe interval of the generated video (default: ${DEFAULT-VALUE})")
+    int gop = 250;
+
+    @Option(names = "--num-frames", paramLabel = "N", converter = Checks.AtLeastOne.class,
+            description = "frames sampled (default: ${DEFAULT-VALUE})")
+    int frames = 8;
+
+    @Option(names = "--codec", paramLabel = "h264|mpeg4", description = "codec of the generated video (default: "
+            + "${DEFAULT-VALUE})")
+    String codec = "h264";
+
+    @Option(names = "--keep", description = "keep the generated video (it is deleted by default)")
+    boolean keep;
+
+    @Parameters(arity = "0..1", paramLabel = "VIDEO", description = "a long video to time instead of a generated one")
+    Path video;
+
+    @Override
+    public Integer call() throws IOException {
+        if (!(minutes > 0)) {
+            throw usage("--minutes must be above 0, not " + minutes);
         }
+        if (!codec.equals("h264") && !codec.equals("mpeg4")) {
+            throw usage("--codec must be h264 or mpeg4, not '" + codec + "'");
+        }
+        PrintWriter out = out();
+        Path video = this.video;
         boolean generated = video == null;
         if (generated) {
             video = Files.createTempFile("vclip-decodebench-", ".mp4");
             int n = (int) Math.round(minutes * 60 * 30);
-            System.out.printf(Locale.ROOT, "encoding %d frames (%.1f min) of %dx%d %s, GOP %d -> %s%n", n, minutes,
+            out.printf(Locale.ROOT, "encoding %d frames (%.1f min) of %dx%d %s, GOP %d -> %s%n", n, minutes,
                     width, height, codec, gop, video);
             long t0 = System.nanoTime();
             encode(video, n, width, height, gop, codec);
-            System.out.printf(Locale.ROOT, "encoded in %.1f s (%.0f fps), %.1f MB%n", (System.nanoTime() - t0) / 1e9,
+            out.printf(Locale.ROOT, "encoded in %.1f s (%.0f fps), %.1f MB%n", (System.nanoTime() - t0) / 1e9,
                     n / ((System.nanoTime() - t0) / 1e9), Files.size(video) / 1e6);
         }
         try {
-            run(video, frames);
+            run(video, frames, out);
         } finally {
             if (generated && !keep) {
                 Files.deleteIfExists(video);
             }
         }
+        return 0;
     }
 
-    static void run(Path video, int t) {
+    static void run(Path video, int t, PrintWriter out) {
         long t0 = System.nanoTime();
         int[] idx;
         VideoInfo info;
         try (FfmpegVideo v = FfmpegVideo.open(video)) {
             double openMs = ms(t0);
             info = v.info();
-            idx = Sampling.segmentMiddle(info.frameCount(), t);
-            System.out.printf(Locale.ROOT, "video      %s: %d frames, %dx%d, %.2f fps, %s, %d keyframes%n",
+            idx = new Sampling.SegmentMiddle(t, 1).indices(info.frameCount(), info.fps());
+            out.printf(Locale.ROOT, "video      %s: %d frames, %dx%d, %.2f fps, %s, %d keyframes%n",
                     info.source(), info.frameCount(), info.width(), info.height(), info.fps(), info.codec(),
                     v.keyFrames().length);
-            System.out.printf(Locale.ROOT, "open       %8.0f ms  (demuxer + decoder + packet scan)%n", openMs);
+            out.printf(Locale.ROOT, "open       %8.0f ms  (demuxer + decoder + packet scan)%n", openMs);
         }
-        System.out.println("indices    " + Arrays.toString(idx));
+        out.println("indices    " + Arrays.toString(idx));
         int[] withLast = Arrays.copyOf(idx, idx.length + 1);
         withLast[idx.length] = info.frameCount() - 1; // decode through the very last frame
         time(video, idx, ReadStrategy.AUTO, null); // warm-up: JIT, page cache, FFmpeg's lazy tables
         Timing auto = median(video, idx, ReadStrategy.AUTO, null);
         Timing seek = median(video, idx, ReadStrategy.SEEK, null);
         Timing full = median(video, withLast, ReadStrategy.SEQUENTIAL, idx.length);
-        print("sparse/auto", auto);
-        print("sparse/seek", seek);
-        print("full decode", full);
-        System.out.printf(Locale.ROOT, "ratio      full / sparse(auto) = %.1fx, full / sparse(seek) = %.1fx%n",
+        print(out, "sparse/auto", auto);
+        print(out, "sparse/seek", seek);
+        print(out, "full decode", full);
+        out.printf(Locale.ROOT, "ratio      full / sparse(auto) = %.1fx, full / sparse(seek) = %.1fx%n",
                 full.ms / auto.ms, full.ms / seek.ms);
         boolean same = auto.frames.equals(seek.frames) && auto.frames.equals(full.frames);
-        System.out.println("identical  " + same + " (the three paths return the same pixels)");
+        out.println("identical  " + same + " (the three paths return the same pixels)");
         if (!same) {
             throw new IllegalStateException("decoding paths disagree");
         }
@@ -152,8 +179,8 @@ public final class DecodeBench {
         }
     }
 
-    private static void print(String what, Timing t) {
-        System.out.printf(Locale.ROOT, "%-11s%8.0f ms  (%d seeks, %d frames decoded, %d converted to RGB)%n", what,
+    private static void print(PrintWriter out, String what, Timing t) {
+        out.printf(Locale.ROOT, "%-11s%8.0f ms  (%d seeks, %d frames decoded, %d converted to RGB)%n", what,
                 t.ms, t.stats.seeks(), t.stats.framesDecoded(), t.stats.framesConverted());
     }
 

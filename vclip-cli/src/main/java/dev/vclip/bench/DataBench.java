@@ -1,5 +1,7 @@
-package dev.vclip.cli;
+package dev.vclip.bench;
 
+import dev.vclip.cli.Checks;
+import dev.vclip.cli.VclipCommand;
 import dev.vclip.data.FrameCache;
 import dev.vclip.data.ParseReport;
 import dev.vclip.data.PrefetchLoader;
@@ -13,24 +15,27 @@ import picocli.CommandLine.Option;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.Callable;
 
-@Command(name = "data", description = {
-        "Input-pipeline throughput on a dataset list (default: a vclip synth folder's train.txt): decode + sample + "
+@Command(name = "data", mixinStandardHelpOptions = true, description = {
+        "Input-pipeline throughput on the training list (train.txt) of a vclip synth folder: decode + sample + "
                 + "resize/crop per clip from the videos, the same clips read back from the LMDB frame cache, and the "
-                + "prefetching loader with N workers. Reports frames/s and the ratios."})
-final class DataBench implements Callable<Integer> {
+                + "prefetching loader with N workers. Reports frames/s and the ratios.",
+        "Example: vclip bench data --dataset synth --workers 2"})
+final class DataBench extends VclipCommand {
 
     @Option(names = "--dataset", required = true, paramLabel = "DIR", description = "a vclip synth folder")
     Path dataset;
 
-    @Option(names = "--frames", description = "frames per clip (default: ${DEFAULT-VALUE})")
+    @Option(names = "--num-frames", paramLabel = "N", converter = Checks.AtLeastOne.class,
+            description = "frames per clip (default: ${DEFAULT-VALUE})")
     int frames = 8;
 
-    @Option(names = "--size", description = "model input size (default: ${DEFAULT-VALUE})")
+    @Option(names = "--size", paramLabel = "PIXELS", converter = Checks.AtLeastOne.class,
+            description = "model input size (default: ${DEFAULT-VALUE})")
     int size = 224;
 
-    @Option(names = "--workers", description = "loader threads (default: ${DEFAULT-VALUE})")
+    @Option(names = "--workers", paramLabel = "N", converter = Checks.AtLeastOne.class,
+            description = "loader threads (default: ${DEFAULT-VALUE})")
     int workers = 2;
 
     @Override
@@ -54,14 +59,14 @@ final class DataBench implements Callable<Integer> {
                 }
             });
             double clipFrames = (double) specs.size() * frames;
-            System.out.printf("clips      %d x %d frames at %d px, %d loader workers, %d cores%n", specs.size(), frames,
+            out().printf("clips      %d x %d frames at %d px, %d loader workers, %d cores%n", specs.size(), frames,
                     size, workers, Runtime.getRuntime().availableProcessors());
-            System.out.printf("%-44s %10s %10s%n", "path", "frames/s", "ratio");
-            System.out.printf("%-44s %10.0f %10.2f%n", "decode + sample + resize/crop (1 thread)",
+            out().printf("%-44s %10s %10s%n", "path", "frames/s", "ratio");
+            out().printf("%-44s %10.0f %10.2f%n", "decode + sample + resize/crop (1 thread)",
                     clipFrames / decodeSeconds, 1.0);
-            System.out.printf("%-44s %10.0f %10.2f%n", "LMDB frame cache read (1 thread)", clipFrames / cacheSeconds,
+            out().printf("%-44s %10.0f %10.2f%n", "LMDB frame cache read (1 thread)", clipFrames / cacheSeconds,
                     decodeSeconds / cacheSeconds);
-            System.out.printf("%-44s %10.0f %10.2f%n", "prefetching loader, normalised pixels (" + workers + " workers)",
+            out().printf("%-44s %10.0f %10.2f%n", "prefetching loader, normalised pixels (" + workers + " workers)",
                     clipFrames / loaderSeconds, decodeSeconds / loaderSeconds);
         } finally {
             try (var files = Files.walk(cacheDir)) {

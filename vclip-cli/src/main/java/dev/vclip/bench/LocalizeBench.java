@@ -1,8 +1,10 @@
-package dev.vclip.cli;
+package dev.vclip.bench;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import dev.vclip.cli.Checks;
+import dev.vclip.cli.VclipCommand;
 import dev.vclip.model.ModelFolder;
 import dev.vclip.model.Trace;
 import dev.vclip.model.XClip;
@@ -13,37 +15,42 @@ import dev.vclip.tokenizer.ClipTokenizer;
 import dev.vclip.weights.Torch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.Callable;
 
-@Command(name = "localize", description = {
+@Command(name = "localize", mixinStandardHelpOptions = true, description = {
         "Cached pair scoring against the naive path for localisation: each window encoded once and every query scored "
                 + "against the cache, versus a full X-CLIP forward per (window, query) as XCLIP_Baseline runs it. "
                 + "Both start from the same decoded pixels; reports the time of each, the ratio and the largest score "
-                + "difference."})
-final class LocalizeBench implements Callable<Integer> {
+                + "difference.",
+        "Example: vclip bench localize synth/long/long_000.mp4 --model models/xclip-synth --queries 4"})
+final class LocalizeBench extends VclipCommand {
 
     @Option(names = "--model", paramLabel = "DIR", description = "an X-CLIP model folder (default: random weights of "
             + "--preset)")
     Path model;
 
-    @Option(names = "--preset", description = "random-weight architecture without --model (default: ${DEFAULT-VALUE})")
+    @Option(names = "--preset", paramLabel = "NAME",
+            description = "random-weight architecture without --model (default: ${DEFAULT-VALUE})")
     String preset = "xclip-base-patch32";
 
-    @Option(names = "--video", required = true, paramLabel = "VIDEO")
+    @Parameters(paramLabel = "VIDEO", description = "the long video, as for vclip localize")
     String video;
 
-    @Option(names = "--queries", description = "number of queries (default: ${DEFAULT-VALUE})")
+    @Option(names = "--queries", paramLabel = "N", converter = Checks.AtLeastOne.class,
+            description = "number of queries (default: ${DEFAULT-VALUE})")
     int queryCount = 10;
 
-    @Option(names = "--window", description = "(default: ${DEFAULT-VALUE})")
+    @Option(names = "--window", paramLabel = "FRAMES", converter = Checks.AtLeastOne.class,
+            description = "window length in frames (default: ${DEFAULT-VALUE})")
     int window = Localisation.DEFAULT_WINDOW;
 
-    @Option(names = "--stride", description = "(default: ${DEFAULT-VALUE})")
+    @Option(names = "--stride", paramLabel = "FRAMES", converter = Checks.AtLeastOne.class,
+            description = "window stride in frames (default: ${DEFAULT-VALUE})")
     int stride = Localisation.DEFAULT_STRIDE;
 
     @Override
@@ -87,12 +94,13 @@ final class LocalizeBench implements Callable<Integer> {
                 }
             }
             double naiveSeconds = (System.nanoTime() - t0) / 1e9;
-            System.out.printf("video      %s: %d frames, %d windows (W=%d, S=%d), %d queries%n", video, frameCount,
+            out().printf("video      %s: %d frames, %d windows (W=%d, S=%d), %d queries%n", video, frameCount,
                     clips.clips(), window, stride, queries.size());
-            System.out.printf("cached     %8.2f s  (encode every window once, score all queries against the cache)%n",
+            out().printf("cached     %8.2f s  (encode every window once, score all queries against the cache)%n",
                     cachedSeconds);
-            System.out.printf("naive      %8.2f s  (full forward per window x query)%n", naiveSeconds);
-            System.out.printf("ratio      %8.1fx faster; max |score difference| %.2e%n", naiveSeconds / cachedSeconds, worst);
+            out().printf("naive      %8.2f s  (full forward per window x query)%n", naiveSeconds);
+            out().printf("ratio      %8.1fx faster; max |score difference| %.2e%n", naiveSeconds / cachedSeconds,
+                    worst);
         }
         return 0;
     }

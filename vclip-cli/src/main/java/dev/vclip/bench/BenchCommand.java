@@ -1,4 +1,4 @@
-package dev.vclip.cli;
+package dev.vclip.bench;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -8,6 +8,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vclip.model.ModelConfig;
 import dev.vclip.model.ModelFolder;
+import dev.vclip.cli.Checks;
+import dev.vclip.cli.VclipCommand;
 import dev.vclip.model.VideoTextModel;
 import dev.vclip.weights.AtomicFiles;
 import dev.vclip.weights.Torch;
@@ -17,61 +19,52 @@ import picocli.CommandLine.Option;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.concurrent.Callable;
 
-@Command(name = "bench", description = "Benchmarks, each against a baseline run side by side: model, decode, data, "
-        + "localize.", subcommands = {BenchCommand.ModelBench.class, BenchCommand.DecodeBenchCommand.class,
-        DataBench.class, LocalizeBench.class})
-final class BenchCommand implements Runnable {
+@Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks, each against a baseline run side "
+        + "by side: model, decode, data, localize, fp16.", subcommands = {BenchCommand.ModelBench.class,
+        DecodeBench.class, DataBench.class, LocalizeBench.class, Fp16Bench.class})
+public final class BenchCommand implements Runnable {
 
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
     @Override
     public void run() {
-        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "name a benchmark: model, decode, data, localize");
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                "name a benchmark: model, decode, data, localize, fp16");
     }
 
-    /** Sparse sampling of a long video against a full decode (dev.vclip.video.DecodeBench). */
-    @Command(name = "decode", description = "Sparse sampling of 8 frames (segment middles) from a long video against a "
-            + "full sequential decode; generates a 10-minute 720p H.264 video unless one is given. Options: "
-            + "[--minutes M] [--width W] [--height H] [--gop G] [--frames T] [--codec h264|mpeg4] [--keep] [VIDEO]")
-    static final class DecodeBenchCommand implements Callable<Integer> {
-        @picocli.CommandLine.Unmatched
-        java.util.List<String> args = new java.util.ArrayList<>();
-
-        @Override
-        public Integer call() throws Exception {
-            dev.vclip.video.DecodeBench.main(args.toArray(String[]::new));
-            return 0;
-        }
-    }
-
-    @Command(name = "model", description = {
+    @Command(name = "model", mixinStandardHelpOptions = true, description = {
             "Time video encoding of a model side by side with a baseline: CLIP with the same vision tower and per-frame "
                     + "mean pooling (what X-CLIP adds is cross-frame messages, MIT and the prompt generator). "
                     + "Reports ms per video and the ratio to the baseline, measured in alternation so load affects both.",
-            "Example: vclip bench model --preset xclip-base-patch32 --frames 8 --iterations 5 --json bench.json"})
-    static final class ModelBench implements Callable<Integer> {
+            "Example: vclip bench model --preset xclip-base-patch32 --iterations 5 --out bench.json"})
+    static final class ModelBench extends VclipCommand {
 
         @Option(names = "--model", paramLabel = "DIR", description = "model folder (default: a random-weight preset)")
         Path model;
 
-        @Option(names = "--preset", description = "random-weight architecture when no --model: xclip-base-patch32, "
-                + "xclip-base-patch16 (default: ${DEFAULT-VALUE})")
+        @Option(names = "--preset", paramLabel = "NAME", description = "random-weight architecture when no "
+                + "--model: xclip-base-patch32, xclip-base-patch16 (default: ${DEFAULT-VALUE})")
         String preset = "xclip-base-patch32";
 
-        @Option(names = "--batch", description = "videos per call (default: ${DEFAULT-VALUE})")
+        @Option(names = "--batch", paramLabel = "N", converter = Checks.AtLeastOne.class,
+                description = "videos per call (default: ${DEFAULT-VALUE})")
         int batch = 1;
 
-        @Option(names = "--iterations", description = "timed calls per model (default: ${DEFAULT-VALUE})")
+        @Option(names = "--iterations", paramLabel = "N", converter = Checks.AtLeastOne.class,
+                description = "timed calls per model (default: ${DEFAULT-VALUE})")
         int iterations = 5;
 
-        @Option(names = "--warmup", description = "untimed calls per model first (default: ${DEFAULT-VALUE})")
+        @Option(names = "--warmup", paramLabel = "N", converter = Checks.AtLeastZero.class,
+                description = "untimed calls per model first (default: ${DEFAULT-VALUE})")
         int warmup = 1;
 
-        @Option(names = "--json", paramLabel = "FILE", description = "also write the results as JSON")
-        Path json;
+        @Option(names = "--out", paramLabel = "FILE", description = "also write the results to this JSON file")
+        Path out;
+
+        @Option(names = "--json", description = "print the results as one JSON document instead of the table")
+        boolean json;
 
         @Override
         public Integer call() {
@@ -95,24 +88,33 @@ final class BenchCommand implements Runnable {
                     t[i] = time(target, clip);
                     b[i] = time(baseline, clip);
                 }
-                System.out.printf("input: %d video(s) x %d frames x 3 x %d x %d, %d iterations after %d warm-up, %d threads%n",
-                        batch, frames, size, size, iterations, warmup, Runtime.getRuntime().availableProcessors());
-                System.out.printf("%-40s %12s %12s %12s %10s%n", "model", "median ms", "min ms", "ms/video", "ratio");
-                double tm = median(t);
-                double bm = median(b);
-                System.out.printf("%-40s %12.1f %12.1f %12.1f %10.2f%n", targetName, tm, min(t), tm / batch, tm / bm);
-                System.out.printf("%-40s %12.1f %12.1f %12.1f %10.2f%n", baselineName, bm, min(b), bm / batch, 1.0);
-                if (json != null) {
-                    ObjectNode root = mapper.createObjectNode();
-                    root.put("batch", batch).put("frames", frames).put("image_size", size).put("iterations", iterations);
-                    ArrayNode rows = root.putArray("results");
-                    row(rows.addObject(), targetName, t, batch).put("ratio_to_baseline", tm / bm);
-                    row(rows.addObject(), baselineName, b, batch).put("ratio_to_baseline", 1.0);
-                    AtomicFiles.write(json, root.toPrettyString().getBytes(StandardCharsets.UTF_8));
-                    System.out.println("wrote " + json);
+                if (!json) {
+                    printTable(targetName, baselineName, t, b, frames, size);
+                }
+                ObjectNode root = mapper.createObjectNode();
+                root.put("batch", batch).put("frames", frames).put("image_size", size).put("iterations", iterations);
+                ArrayNode rows = root.putArray("results");
+                row(rows.addObject(), targetName, t, batch).put("ratio_to_baseline", median(t) / median(b));
+                row(rows.addObject(), baselineName, b, batch).put("ratio_to_baseline", 1.0);
+                if (json) {
+                    printJson(root);
+                }
+                if (out != null) {
+                    AtomicFiles.write(out, root.toPrettyString().getBytes(StandardCharsets.UTF_8));
+                    err().println("wrote " + out);
                 }
             }
             return 0;
+        }
+
+        private void printTable(String targetName, String baselineName, double[] t, double[] b, int frames, int size) {
+            out().printf("input: %d video(s) x %d frames x 3 x %d x %d, %d iterations after %d warm-up, %d threads%n",
+                    batch, frames, size, size, iterations, warmup, Runtime.getRuntime().availableProcessors());
+            out().printf("%-40s %12s %12s %12s %10s%n", "model", "median ms", "min ms", "ms/video", "ratio");
+            double tm = median(t);
+            double bm = median(b);
+            out().printf("%-40s %12.1f %12.1f %12.1f %10.2f%n", targetName, tm, min(t), tm / batch, tm / bm);
+            out().printf("%-40s %12.1f %12.1f %12.1f %10.2f%n", baselineName, bm, min(b), bm / batch, 1.0);
         }
 
         private static ObjectNode row(ObjectNode row, String name, double[] ms, int batch) {
