@@ -73,7 +73,7 @@ public final class BenchCommand implements Runnable {
                  VideoTextModel baseline = ModelFolder.random(meanPoolBaseline(target.config()), 2);
                  NDManager manager = Torch.newManager()) {
                 ModelConfig c = target.config();
-                int frames = c.isXClip() ? c.vision().numFrames() : 8;
+                int frames = target.videoInput().frames();
                 int size = c.vision().imageSize();
                 NDArray clip = manager.randomNormal(new Shape(batch, frames, 3, size, size));
                 String targetName = (model != null ? model.getFileName().toString() : preset) + " (" + c.modelType() + ")";
@@ -149,12 +149,8 @@ public final class BenchCommand implements Runnable {
 
         /** A CLIP config with the same towers as {@code c}: the frame-level baseline. */
         static ModelConfig meanPoolBaseline(ModelConfig c) {
-            ModelConfig.VisionConfig v = c.vision();
-            ModelConfig.VisionConfig plain = new ModelConfig.VisionConfig(v.hiddenSize(), v.intermediateSize(),
-                    v.numHiddenLayers(), v.numAttentionHeads(), v.numChannels(), v.imageSize(), v.patchSize(), v.hiddenAct(),
-                    v.layerNormEps(), 0, 0, 0, 0, 0);
-            return new ModelConfig(ModelConfig.CLIP, c.projectionDim(), c.logitScaleInitValue(), c.text(), plain, 0, 0,
-                    "quick_gelu", 0);
+            return new ModelConfig(dev.vclip.model.ModelFamilies.require("clip"), c.projectionDim(),
+                    c.logitScaleInitValue(), c.text(), c.vision(), dev.vclip.model.Clip.Config.NONE);
         }
 
         private static double median(double[] values) {

@@ -6,8 +6,8 @@ import ai.djl.ndarray.types.Shape;
 import dev.vclip.cli.Checks;
 import dev.vclip.cli.VclipCommand;
 import dev.vclip.model.ModelFolder;
+import dev.vclip.model.VideoTextModel;
 import dev.vclip.model.Trace;
-import dev.vclip.model.XClip;
 import dev.vclip.task.ClipSampler;
 import dev.vclip.task.Localisation;
 import dev.vclip.task.VideoEncoder;
@@ -61,10 +61,10 @@ final class LocalizeBench extends VclipCommand {
         for (int q = 0; q < queryCount; q++) {
             queries.add("a " + shapes[q % shapes.length] + " " + actions[(q / 2) % actions.length]);
         }
-        try (XClip m = (XClip) (model != null ? ModelFolder.load(model)
-                : ModelFolder.random(BenchCommand.ModelBench.presetConfig(preset), 1));
+        try (VideoTextModel m = model != null ? ModelFolder.load(model)
+                : ModelFolder.random(BenchCommand.ModelBench.presetConfig(preset), 1);
              NDManager manager = Torch.newManager()) {
-            int frames = m.config().vision().numFrames();
+            int frames = m.videoInput().frames();
             int size = m.config().vision().imageSize();
             ClipSampler sampler = Localisation.windowSampler(frames, window, stride, size);
             ClipSampler.Clips clips = sampler.read(video); // decoding is common to both paths: done once, not timed
@@ -86,9 +86,11 @@ final class LocalizeBench extends VclipCommand {
                     NDArray pixels = step.create(Arrays.copyOfRange(clips.pixels(), w * perWindow, (w + 1) * perWindow),
                             new Shape(1, frames, 3, size, size));
                     for (int q = 0; q < queries.size(); q++) {
-                        NDArray ids = step.create(text.inputIds()[q], new Shape(1, text.inputIds()[q].length));
-                        NDArray mask = step.create(text.attentionMask()[q], new Shape(1, text.attentionMask()[q].length));
-                        float naive = m.forward(ids, mask, pixels, Trace.NONE).logitsPerVideo().getFloat(0, 0);
+                        // the whole model per (window, query): vision tower, text tower, scoring
+                        float naive;
+                        try (dev.vclip.model.VideoEncoding one = m.encodeVideos(pixels)) {
+                            naive = m.logits(one, m.textFeatures(List.of(queries.get(q)), step)).getFloat(0, 0);
+                        }
                         worst = Math.max(worst, Math.abs(naive - cached.get(q).windowScores()[w]));
                     }
                 }

@@ -3,12 +3,12 @@ package dev.vclip.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vclip.model.ModelConfig;
+import dev.vclip.model.ModelFamilies;
 import dev.vclip.model.ModelFolder;
 import dev.vclip.train.Checkpoints;
 import dev.vclip.weights.AtomicFiles;
 import dev.vclip.weights.DType;
 import dev.vclip.weights.KeyMapping;
-import dev.vclip.weights.KeyMapping.InferredDims;
 import dev.vclip.weights.MappedCheckpoint;
 import dev.vclip.weights.ModelWeights;
 import dev.vclip.weights.SafeTensors;
@@ -71,9 +71,9 @@ final class ConvertCommand extends VclipCommand {
             copyFolder(target);
             return 0;
         }
-        try (MappedCheckpoint source = MappedCheckpoint.open(checkpoint)) {
+        try (MappedCheckpoint source = MappedCheckpoint.open(checkpoint, ModelFamilies.checkpointLayouts())) {
             KeyMapping.Mapped mapping = source.mapping();
-            out().println("checkpoint " + checkpoint + ": " + mapping.format() + " names, "
+            out().println("checkpoint " + checkpoint + ": " + mapping.layout() + " names, "
                     + mapping.tensors().size() + " tensors");
             if (!mapping.unmapped().isEmpty()) {
                 err().println("warning: " + mapping.unmapped().size() + " tensor(s) no rule knows, not converted: "
@@ -84,7 +84,7 @@ final class ConvertCommand extends VclipCommand {
             }
             List<TensorFile> files = new ArrayList<>(List.of(source));
             if (base != null) {
-                files.addAll(Files.isDirectory(base) ? ModelFolder.openWeights(base) : List.of(MappedCheckpoint.open(base)));
+                files.addAll(Files.isDirectory(base) ? ModelFolder.openWeights(base) : List.of(MappedCheckpoint.open(base, ModelFamilies.checkpointLayouts())));
             }
             try {
                 ModelConfig modelConfig = config != null ? ModelConfig.read(config) : inferConfig(mapping);
@@ -168,7 +168,7 @@ final class ConvertCommand extends VclipCommand {
     private void write(List<TensorFile> files, Map<String, long[]> shapes, KeyMapping.Mapped mapping,
                        ModelConfig modelConfig, DType target) throws IOException {
         Map<String, String> metadata = new LinkedHashMap<>(Map.of("format", "pt", "converted_by", "vclip convert"));
-        metadata.put("source_format", mapping.format().name());
+        metadata.put("source_format", mapping.layout().name());
         List<StoredTensor> weights = writeWeights(files, shapes, target, metadata);
         if (!mapping.extras().isEmpty()) {
             List<StoredTensor> extras = mapping.extras().stream().map(n -> mapping.tensors().get(n)).toList();
@@ -181,7 +181,7 @@ final class ConvertCommand extends VclipCommand {
         ObjectNode provenance = json.createObjectNode();
         provenance.put("source", checkpoint.toAbsolutePath().toString());
         provenance.put("source_bytes", Files.size(checkpoint));
-        provenance.put("source_format", mapping.format().name());
+        provenance.put("source_format", mapping.layout().name());
         provenance.put("config", config == null ? "inferred from tensor shapes" : config.toString());
         provenance.putPOJO("unmapped", mapping.unmapped());
         provenance.putPOJO("dropped", mapping.dropped());
@@ -200,36 +200,13 @@ final class ConvertCommand extends VclipCommand {
         throw new IllegalStateException(name + " was checked but is not found"); // ModelWeights.load checked it
     }
 
-    /** A config from the tensor shapes; what the weights cannot tell takes the original code's conventions. */
+    /**
+     * A config from the tensor shapes, by the family the checkpoint's layout belongs to; what the weights cannot tell
+     * takes the original code's conventions (heads = width / 64).
+     */
     static ModelConfig inferConfig(KeyMapping.Mapped mapping) {
-        InferredDims d = mapping.inferDims();
-        int unknownWidth = d.text().numAttentionHeads() == 0 ? d.text().hiddenSize()
-                : d.vision().numAttentionHeads() == 0 ? d.vision().hiddenSize()
-                : d.video().map(v -> v.mitNumAttentionHeads() == 0 || v.promptNumAttentionHeads() == 0).orElse(false)
-                ? d.projectionDim() : 0;
-        if (unknownWidth != 0) {
-            throw new IllegalArgumentException("cannot infer the number of attention heads for width " + unknownWidth
-                    + " (CLIP's rule is width / 64): give the model's config.json with --config");
-        }
-        boolean xclip = d.video().isPresent();
-        ModelConfig.TextConfig text = new ModelConfig.TextConfig(d.text().vocabSize().orElse(49408),
-                d.text().hiddenSize(), d.text().intermediateSize(), d.text().numHiddenLayers(),
-                d.text().numAttentionHeads(), d.text().maxPositionEmbeddings(), "quick_gelu", 1e-5,
-                // the ids of OpenAI's tokenizer; X-CLIP pools at argmax(input_ids) whatever they are
-                xclip ? 0 : 49406, xclip ? 2 : 49407, 1);
-        InferredDims.Vision v = d.vision();
-        ModelConfig.VisionConfig vision = d.video()
-                .map(video -> new ModelConfig.VisionConfig(v.hiddenSize(), v.intermediateSize(), v.numHiddenLayers(),
-                        v.numAttentionHeads(), 3, v.imageSize(), v.patchSize(), "quick_gelu", 1e-5,
-                        video.mitHiddenSize(), video.mitIntermediateSize(), video.mitNumHiddenLayers(),
-                        video.mitNumAttentionHeads(), video.numFrames()))
-                .orElseGet(() -> new ModelConfig.VisionConfig(v.hiddenSize(), v.intermediateSize(), v.numHiddenLayers(),
-                        v.numAttentionHeads(), 3, v.imageSize(), v.patchSize(), "quick_gelu", 1e-5, 0, 0, 0, 0, 0));
-        ModelConfig c = new ModelConfig(xclip ? ModelConfig.XCLIP : ModelConfig.CLIP, d.projectionDim(), 2.6592, text,
-                vision, d.video().map(InferredDims.Video::promptLayers).orElse(0), xclip ? 0.1 : 0, "quick_gelu",
-                d.video().map(InferredDims.Video::promptNumAttentionHeads).orElse(0));
-        c.validate("config inferred from " + mapping.format() + " tensor shapes");
+        ModelConfig c = ModelFamilies.of(mapping).inferConfig(mapping.tensors(), ModelConfig.HeadCount.CLIP_RULE);
+        c.validate("config inferred from " + mapping.layout() + " tensor shapes");
         return c;
     }
-
 }

@@ -62,7 +62,7 @@ final class DemoCommand extends VclipCommand {
         try (VideoTextModel m = ModelFolder.load(modelDir);
              FeatureStore store = FeatureStore.open(out.resolve("cache"), Scoring.modelKey(m))) {
             report.summary("model", String.valueOf(modelDir.toAbsolutePath().normalize().getFileName()));
-            int frames = m.config().isXClip() ? m.config().vision().numFrames() : 8;
+            int frames = m.videoInput().frames();
             int size = m.config().vision().imageSize();
             VideoEncoder encoder = new VideoEncoder(m, new ClipSampler(new Sampling.SegmentMiddle(frames, 1), size, 1,
                     null), store, 2, 2);

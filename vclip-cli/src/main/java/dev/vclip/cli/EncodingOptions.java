@@ -36,12 +36,7 @@ public final class EncodingOptions {
     Path out;
 
     int framesFor(VideoTextModel model) {
-        int modelFrames = model.config().isXClip() ? model.config().vision().numFrames() : 8;
-        if (numFrames != null && model.config().isXClip() && numFrames != modelFrames) {
-            throw new IllegalArgumentException("this X-CLIP model takes " + modelFrames + " frames (num_frames); "
-                    + "--num-frames " + numFrames + " does not fit it");
-        }
-        return numFrames != null ? numFrames : modelFrames;
+        return model.videoInput().framesFor(numFrames);
     }
 
     FeatureStore openStore(VideoTextModel model) {

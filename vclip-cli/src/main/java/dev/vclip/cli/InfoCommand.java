@@ -44,7 +44,7 @@ final class InfoCommand extends VclipCommand {
             double loadMs = (System.nanoTime() - start) / 1e6;
             ModelConfig c = m.config();
             doc.put("model", folder.toAbsolutePath().normalize().toString());
-            doc.put("family", c.isXClip() ? "X-CLIP (XCLIPModel)" : "CLIP (CLIPModel)");
+            doc.put("family", m.family().displayName());
             c.summary().forEach((k, v) -> doc.put(k, v));
             doc.put("parameters", m.weights().parameterCount());
             doc.put("weights", String.valueOf(m.weights().source()));
