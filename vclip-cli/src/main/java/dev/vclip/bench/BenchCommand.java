@@ -141,7 +141,7 @@ public final class BenchCommand implements Runnable {
             switch (preset) {
                 case "xclip-base-patch32" -> { }
                 case "xclip-base-patch16" -> json.putObject("vision_config").put("patch_size", 16);
-                default -> throw new IllegalArgumentException("unknown --preset '" + preset
+                default -> throw new dev.vclip.VclipException("unknown --preset '" + preset
                         + "' (xclip-base-patch32, xclip-base-patch16)");
             }
             return ModelConfig.fromJson("preset " + preset, json, w -> { });

@@ -214,7 +214,7 @@ final class DecodeBench extends VclipCommand {
                     r.setMaxBFrames(2);
                     r.setVideoOption("sc_threshold", "1000000000"); // no extra keyframes: the GOP is exact
                 }
-                default -> throw new IllegalArgumentException("--codec must be h264 or mpeg4, got " + codec);
+                default -> throw new dev.vclip.VclipException("--codec must be h264 or mpeg4, got " + codec);
             }
             r.start();
             try (Frame f = new Frame(w, h, Frame.DEPTH_UBYTE, 3)) {

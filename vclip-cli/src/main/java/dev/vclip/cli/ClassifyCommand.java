@@ -65,7 +65,7 @@ final class ClassifyCommand extends VclipCommand {
                     views.crops(), null);
             VideoEncoder.Result encoded = encoder.encodeAll(List.of(video), null);
             if (encoded.encoded().get(0) == null) {
-                throw new IllegalArgumentException(encoded.skipped().get(0).toString());
+                throw new dev.vclip.VclipException(encoded.skipped().get(0).toString());
             }
             List<String> texts = new ArrayList<>();
             for (int c = 0; c < table.size(); c++) {

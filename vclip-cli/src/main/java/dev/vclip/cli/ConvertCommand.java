@@ -62,7 +62,7 @@ final class ConvertCommand extends VclipCommand {
         if (Files.isDirectory(out) && !force) {
             try (Stream<Path> entries = Files.list(out)) {
                 if (entries.findAny().isPresent()) {
-                    throw new IllegalArgumentException(out + ": folder is not empty (use --force to write into it)");
+                    throw new dev.vclip.VclipException(out + ": folder is not empty (use --force to write into it)");
                 }
             }
         }
@@ -110,7 +110,7 @@ final class ConvertCommand extends VclipCommand {
             case "float32", "fp32", "f32" -> DType.F32;
             case "float16", "fp16", "f16", "half" -> DType.F16;
             case "bfloat16", "bf16" -> DType.BF16;
-            default -> throw new IllegalArgumentException("--dtype must be float32, float16 or bfloat16, not '" + dtype + "'");
+            default -> throw new dev.vclip.VclipException("--dtype must be float32, float16 or bfloat16, not '" + dtype + "'");
         };
     }
 

@@ -85,7 +85,7 @@ final class LocalizeCommand extends VclipCommand {
                 encoded = encoder.encodeAllCountingClips(List.of(video), EncodingOptions.doneCounter(progress));
             }
             if (encoded.encoded().get(0) == null) {
-                throw new IllegalArgumentException(encoded.skipped().get(0).toString());
+                throw new dev.vclip.VclipException(encoded.skipped().get(0).toString());
             }
             List<Localisation.QueryScores> scores = Localisation.score(m, encoded.encoded().get(0), frameCount, queries,
                     window, stride, top);

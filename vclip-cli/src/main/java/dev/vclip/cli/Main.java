@@ -1,11 +1,7 @@
 package dev.vclip.cli;
 
 import dev.vclip.bench.BenchCommand;
-import dev.vclip.data.DatasetFormatException;
-import dev.vclip.model.ConfigException;
-import dev.vclip.tokenizer.TokenizerException;
-import dev.vclip.video.VideoException;
-import dev.vclip.weights.WeightsException;
+import dev.vclip.VclipException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -35,6 +31,23 @@ public final class Main implements Runnable {
         System.exit(run(args));
     }
 
+    /**
+     * What the CLI, and only the CLI, sets for the whole process: DJL offline (libtorch comes from the Maven
+     * artifact), headless AWT for the report charts, and FFmpeg's own log quiet (vclip's errors name the file and
+     * the reason) unless {@code VCLIP_DEBUG} is set. A value the user set ({@code -D...}) is kept.
+     */
+    static void configureProcess() {
+        if (System.getProperty("ai.djl.offline") == null) {
+            System.setProperty("ai.djl.offline", "true");
+        }
+        if (System.getProperty("java.awt.headless") == null) {
+            System.setProperty("java.awt.headless", "true");
+        }
+        if (System.getenv("VCLIP_DEBUG") == null) {
+            dev.vclip.video.FfmpegVideo.quietFfmpegLog();
+        }
+    }
+
     /** Runs the command line and returns its exit code (0 ok, 1 failed check or bad input, 2 usage error). */
     public static int run(String... args) {
         return run(null, null, args);
@@ -45,6 +58,7 @@ public final class Main implements Runnable {
      * and returns its exit code.
      */
     public static int run(PrintWriter out, PrintWriter err, String... args) {
+        configureProcess();
         CommandLine cli = commandLine();
         if (out != null) {
             cli.setOut(out);
@@ -72,17 +86,18 @@ public final class Main implements Runnable {
             err.println("see '" + failed.getCommandSpec().qualifiedName() + " --help'");
             return 2;
         });
-        // Bad input (files, keys, lines) surfaces as a runtime exception whose message names the culprit: print it and
-        // exit 1. VCLIP_DEBUG=1 adds the stack trace; anything else (a bug) keeps its trace.
+        // Bad input (files, keys, lines) is a VclipException whose message names the culprit: print it and exit 1.
+        // Anything else is a bug: say so, with the trace under VCLIP_DEBUG=1 (never by default: no stack traces leak).
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-            boolean expected = e instanceof ConfigException || e instanceof WeightsException
-                    || e instanceof TokenizerException || e instanceof VideoException
-                    || e instanceof DatasetFormatException || e instanceof IllegalArgumentException
-                    || e instanceof IllegalStateException || e instanceof UncheckedIOException;
-            if (!expected || System.getenv("VCLIP_DEBUG") != null) {
+            boolean badInput = e instanceof VclipException || e instanceof UncheckedIOException
+                    || e instanceof java.io.IOException;
+            boolean debug = System.getenv("VCLIP_DEBUG") != null;
+            if (debug) {
                 e.printStackTrace(commandLine.getErr());
             }
-            commandLine.getErr().println("error: " + (e.getMessage() != null ? e.getMessage() : e.toString()));
+            String message = e.getMessage() != null ? e.getMessage() : e.toString();
+            commandLine.getErr().println(badInput ? "error: " + message : "internal error: " + message
+                    + (debug ? "" : " (a vclip bug; VCLIP_DEBUG=1 shows where)"));
             return 1;
         });
         return cli;

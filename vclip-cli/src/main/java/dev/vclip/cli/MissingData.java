@@ -30,7 +30,7 @@ final class MissingData {
         for (String key : keys) {
             Path p = paths.resolve(key);
             if (p != null && !Files.exists(p)) {
-                throw new IllegalArgumentException(configFile + ": " + key + " names '" + cfg.string(key)
+                throw new dev.vclip.VclipException(configFile + ": " + key + " names '" + cfg.string(key)
                         + "', which does not exist. " + hint(configFile));
             }
         }

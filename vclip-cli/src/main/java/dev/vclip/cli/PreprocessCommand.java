@@ -67,7 +67,7 @@ final class PreprocessCommand extends VclipCommand {
             RgbFrame frame = read(image);
             int[] s = processor.outputSize(frame.width(), frame.height());
             if (outSize != null && (s[0] != outSize[0] || s[1] != outSize[1])) {
-                throw new IllegalArgumentException(image + ": gives " + s[0] + "x" + s[1] + " pixels, the others "
+                throw new dev.vclip.VclipException(image + ": gives " + s[0] + "x" + s[1] + " pixels, the others "
                         + outSize[0] + "x" + outSize[1] + "; use a crop size");
             }
             outSize = s;
@@ -96,7 +96,7 @@ final class PreprocessCommand extends VclipCommand {
         try {
             BufferedImage img = ImageIO.read(image.toFile());
             if (img == null) {
-                throw new IllegalArgumentException(image + ": not an image format Java can read (PNG, JPEG, BMP, GIF)");
+                throw new dev.vclip.VclipException(image + ": not an image format Java can read (PNG, JPEG, BMP, GIF)");
             }
             return RgbFrame.fromBufferedImage(img);
         } catch (IOException e) {

@@ -46,7 +46,7 @@ public final class Clip extends ClipFamilyModel {
      * part of the model and the towers use them.
      */
     public record Config(int textTokens, int textDepth, int visionTokens, int visionDepth)
-            implements ModelFamily.Config {
+            implements ModelFamily.FamilyConfig {
         public static final Config NONE = new Config(0, 0, 0, 0);
 
         public boolean enabled() {

@@ -23,7 +23,7 @@ import java.util.regex.Pattern;
 
 /**
  * The configuration of a model, read from a Hugging Face {@code config.json}: the family ({@code model_type}), the
- * joint width, CLIP's two towers, and the family's own keys ({@link ModelFamily.Config}, read by the family).
+ * joint width, CLIP's two towers, and the family's own keys ({@link ModelFamily.FamilyConfig}, read by the family).
  *
  * <p>Absent keys take the defaults of HF's {@code CLIPConfig} (configuration_clip.py) and of the family. A key with
  * a value of the wrong type is an error naming the file and the key; a key that looks like a misspelling of one vclip
@@ -36,7 +36,7 @@ import java.util.regex.Pattern;
  * @param familyConfig        the family's own keys (X-CLIP: MIT, frames, prompt generator)
  */
 public record ModelConfig(ModelFamily family, int projectionDim, double logitScaleInitValue, TextConfig text,
-                          VisionConfig vision, ModelFamily.Config familyConfig) {
+                          VisionConfig vision, ModelFamily.FamilyConfig familyConfig) {
 
     /** The text tower (HF {@code CLIPTextConfig}). */
     public record TextConfig(int vocabSize, int hiddenSize, int intermediateSize, int numHiddenLayers,
@@ -70,14 +70,14 @@ public record ModelConfig(ModelFamily family, int projectionDim, double logitSca
     }
 
     /** The family's own config, as its class (an error naming both when the family is another). */
-    public <C extends ModelFamily.Config> C familyConfig(Class<C> type) {
+    public <C extends ModelFamily.FamilyConfig> C familyConfig(Class<C> type) {
         if (!type.isInstance(familyConfig)) {
             throw new ConfigException("model_type '" + modelType() + "' has no " + type.getSimpleName());
         }
         return type.cast(familyConfig);
     }
 
-    public ModelConfig withFamilyConfig(ModelFamily.Config config) {
+    public ModelConfig withFamilyConfig(ModelFamily.FamilyConfig config) {
         return new ModelConfig(family, projectionDim, logitScaleInitValue, text, vision, config);
     }
 
@@ -144,7 +144,7 @@ public record ModelConfig(ModelFamily family, int projectionDim, double logitSca
                 v.integer("num_attention_heads", 12), v.integer("num_channels", 3), v.integer("image_size", 224),
                 v.integer("patch_size", 32), v.activation("hidden_act", "quick_gelu"), v.number("layer_norm_eps", 1e-5));
         v.has("projection_dim");
-        ModelFamily.Config own = family.readConfig(top, t, v);
+        ModelFamily.FamilyConfig own = family.readConfig(top, t, v);
         ModelConfig config = new ModelConfig(family, top.integer("projection_dim", 512),
                 top.number("logit_scale_init_value", 2.6592), text, vision, own);
 

@@ -26,9 +26,9 @@ import java.util.Set;
 public interface ModelFamily {
 
     /** The family's own part of a config: the keys beyond CLIP's two towers. Immutable. */
-    interface Config {
+    interface FamilyConfig {
         /** For families with no keys of their own. */
-        Config NONE = new Config() {
+        FamilyConfig NONE = new FamilyConfig() {
             @Override
             public String toString() {
                 return "{}";
@@ -57,7 +57,7 @@ public interface ModelFamily {
      * @param text   {@code text_config}
      * @param vision {@code vision_config}
      */
-    Config readConfig(ConfigReader top, ConfigReader text, ConfigReader vision);
+    FamilyConfig readConfig(ConfigReader top, ConfigReader text, ConfigReader vision);
 
     /** Adds a message per inconsistency of the family's keys (each naming the keys). */
     default void validate(ModelConfig config, List<String> problems) {

@@ -20,7 +20,7 @@ final class TextBatch {
             for (int i = 0; i < texts.size(); i++) {
                 for (long id : enc.inputIds()[i]) {
                     if (id >= vocabSize) {
-                        throw new IllegalArgumentException("text " + (i + 1) + " ('" + texts.get(i) + "') has token id "
+                        throw new ConfigException("text " + (i + 1) + " ('" + texts.get(i) + "') has token id "
                                 + id + " but the model's vocab_size is " + vocabSize
                                 + ": the model folder's tokenizer does not fit its config");
                     }

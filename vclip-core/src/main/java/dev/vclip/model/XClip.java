@@ -49,7 +49,7 @@ public final class XClip extends ClipFamilyModel {
      */
     public record Config(int numFrames, int mitHiddenSize, int mitIntermediateSize, int mitNumHiddenLayers,
                          int mitNumAttentionHeads, int promptLayers, double promptAlpha, String promptHiddenAct,
-                         int promptNumAttentionHeads) implements ModelFamily.Config {
+                         int promptNumAttentionHeads) implements ModelFamily.FamilyConfig {
     }
 
     private final Config x;

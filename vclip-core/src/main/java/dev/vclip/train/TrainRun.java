@@ -55,7 +55,8 @@ public final class TrainRun {
     public record Options(Path configFile, boolean resume, long stopAfterUpdates, PrintStream out,
                           String commandLine, Progress.Factory progress) {
         public static Options defaults(Path configFile) {
-            return new Options(configFile, false, -1, System.out, "", Progress.Factory.SILENT);
+            return new Options(configFile, false, -1, new PrintStream(java.io.OutputStream.nullOutputStream()), "",
+                    Progress.Factory.SILENT);
         }
 
         public Options resuming() {

@@ -143,12 +143,13 @@ import static org.bytedeco.ffmpeg.global.swscale.sws_scale;
  */
 public final class FfmpegVideo implements VideoSource {
 
-    static {
-        // FFmpeg prints its own complaints ("moov atom not found") to stderr; vclip's exceptions already name the file
-        // and the reason, so keep FFmpeg quiet unless VCLIP_DEBUG asks for everything.
-        if (System.getenv("VCLIP_DEBUG") == null) {
-            org.bytedeco.ffmpeg.global.avutil.av_log_set_level(org.bytedeco.ffmpeg.global.avutil.AV_LOG_FATAL);
-        }
+    /**
+     * Silences FFmpeg's own log for the whole process (it prints complaints such as "moov atom not found" to stderr,
+     * which vclip's exceptions already say with the file's name). A process-wide native setting, so the library never
+     * calls it by itself: the CLI does, and an application may.
+     */
+    public static void quietFfmpegLog() {
+        org.bytedeco.ffmpeg.global.avutil.av_log_set_level(org.bytedeco.ffmpeg.global.avutil.AV_LOG_FATAL);
     }
 
     /** How {@link #read(int[])} reaches the requested frames. */

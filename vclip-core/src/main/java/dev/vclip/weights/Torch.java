@@ -3,15 +3,11 @@ package dev.vclip.weights;
 import ai.djl.ndarray.NDManager;
 
 /**
- * The one place vclip starts DJL's PyTorch engine: offline (the CPU natives come from the Maven artifact, nothing is
- * downloaded) unless the user set {@code ai.djl.offline} explicitly.
+ * The one place vclip asks DJL for the PyTorch engine. The library sets no system property: an application runs with
+ * {@code -Dai.djl.offline=true} (the CLI sets it) so that DJL uses the CPU natives of the Maven artifact and never
+ * tries to download.
  */
 public final class Torch {
-    static {
-        if (System.getProperty("ai.djl.offline") == null) {
-            System.setProperty("ai.djl.offline", "true");
-        }
-    }
 
     private Torch() {
     }
