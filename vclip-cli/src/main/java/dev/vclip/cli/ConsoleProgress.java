@@ -37,7 +37,7 @@ import java.util.function.Consumer;
  * {@value #PLAIN_UPDATE_MILLIS} ms instead, and only when there was progress. The environment variable
  * {@code VCLIP_PROGRESS} overrides the choice: {@code bar}, {@code plain} or {@code off}.
  *
- * <p>{@link #none()} counts but prints nothing: for library code whose caller did not ask for output, and tests.
+ * <p>{@code VCLIP_PROGRESS=off} gives {@link Progress#none()}, which counts but prints nothing.
  * Steps may come from several threads.
  */
 public final class ConsoleProgress implements Progress {
@@ -51,7 +51,7 @@ public final class ConsoleProgress implements Progress {
     static final int PLAIN_UPDATE_MILLIS = 10_000;
     private static final int DEFAULT_LINE_WIDTH = 100;
 
-    /** Where lines go; {@code null} for the silent variant. */
+    /** Where lines go. */
     private final ProgressBar bar;
     private final AtomicLong done = new AtomicLong();
 
@@ -68,16 +68,11 @@ public final class ConsoleProgress implements Progress {
         String choice = System.getenv("VCLIP_PROGRESS");
         String mode = choice == null ? "" : choice.trim().toLowerCase(Locale.ROOT);
         return switch (mode) {
-            case "off", "none", "0", "false" -> none();
+            case "off", "none", "0", "false" -> Progress.none();
             case "plain" -> plainLines(task, total, System.err);
             case "bar" -> terminalLine(task, total, System.err);
             default -> stderrIsTerminal() ? terminalLine(task, total, System.err) : plainLines(task, total, System.err);
         };
-    }
-
-    /** Counts steps and prints nothing. */
-    public static ConsoleProgress none() {
-        return new ConsoleProgress(null);
     }
 
     /**
@@ -143,17 +138,13 @@ public final class ConsoleProgress implements Progress {
     @Override
     public void stepBy(long steps) {
         done.addAndGet(steps);
-        if (bar != null) {
-            bar.stepBy(steps);
-        }
+        bar.stepBy(steps);
     }
 
     /** A short status after the bar, e.g. the file at hand or the current loss. */
     @Override
     public void message(String message) {
-        if (bar != null) {
-            bar.setExtraMessage(message);
-        }
+        bar.setExtraMessage(message);
     }
 
     /** Steps done so far. */
@@ -165,9 +156,7 @@ public final class ConsoleProgress implements Progress {
     /** Prints the final state (once) and stops the updates. */
     @Override
     public void close() {
-        if (bar != null) {
-            bar.close();
-        }
+        bar.close();
     }
 
     /**

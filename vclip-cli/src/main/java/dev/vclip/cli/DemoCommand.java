@@ -73,7 +73,7 @@ final class DemoCommand extends VclipCommand {
                     VideoList.Layout.AUTO, ParseReport.strict()).entries();
             ZeroShot.Result zs;
             try (dev.vclip.report.Progress p = ConsoleProgress.start("encode clips", val.size())) {
-                zs = ZeroShot.run(m, val, labels, "{}", encoder, EncodingOptions.doneCounter(p));
+                zs = ZeroShot.run(m, val, labels, "{}", encoder, p::stepTo);
             }
             DirectionPairs.Result pairs = zs.directionPairs(SyntheticDataset.directionTwins(data).orElseThrow());
             report.summary("top-1", zs.metrics().top1() / 100, "%").summary("top-5", zs.metrics().top5() / 100, "%")

@@ -12,7 +12,6 @@ import picocli.CommandLine.Option;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
-import java.util.function.IntConsumer;
 
 /** Options shared by the commands that encode videos: sampling, caching, threads and where reports go. */
 public final class EncodingOptions {
@@ -52,10 +51,5 @@ public final class EncodingOptions {
     Path outDir(String task) {
         return out != null ? out : Path.of("runs", task + "-"
                 + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
-    }
-
-    /** Adapts a progress display to the encoders' running-total callbacks (videos or windows done so far). */
-    static IntConsumer doneCounter(dev.vclip.report.Progress progress) {
-        return done -> progress.stepTo(done);
     }
 }

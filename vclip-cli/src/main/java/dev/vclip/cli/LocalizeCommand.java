@@ -82,7 +82,7 @@ final class LocalizeCommand extends VclipCommand {
             int windows = LocalisationMetrics.windowStarts(frameCount, window, stride).length;
             VideoEncoder.Result encoded;
             try (dev.vclip.report.Progress progress = ConsoleProgress.start("localize: encode windows", windows)) {
-                encoded = encoder.encodeAllCountingClips(List.of(video), EncodingOptions.doneCounter(progress));
+                encoded = encoder.encodeAllCountingClips(List.of(video), progress::stepTo);
             }
             if (encoded.encoded().get(0) == null) {
                 throw new dev.vclip.VclipException(encoded.skipped().get(0).toString());

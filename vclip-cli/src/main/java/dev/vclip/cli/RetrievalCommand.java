@@ -66,7 +66,7 @@ final class RetrievalCommand extends VclipCommand {
                     c.videoIds().size())) {
                 r = Retrieval.run(m, c, VideoFiles.in(videoDirs),
                         encoding.encoder(m, new Sampling.SegmentMiddle(encoding.framesFor(m), 1), 1, store),
-                        EncodingOptions.doneCounter(progress));
+                        progress::stepTo);
             }
             double[] chanceT2v = Arrays.stream(RECALL_KS).mapToDouble(k -> chanceTextToVideo(k, r.videoIds().size()))
                     .toArray();

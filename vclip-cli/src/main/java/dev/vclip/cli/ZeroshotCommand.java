@@ -87,7 +87,7 @@ final class ZeroshotCommand extends VclipCommand {
             try (dev.vclip.report.Progress progress = ConsoleProgress.start("zero-shot: encode videos",
                     videoList.size())) {
                 r = ZeroShot.run(m, videoList.entries(), labelTable, template, encoder,
-                        EncodingOptions.doneCounter(progress));
+                        progress::stepTo);
             }
             int[] twins = SyntheticDataset.directionTwins(list.toAbsolutePath().getParent()).orElse(null);
             Path out = encoding.outDir("zeroshot");

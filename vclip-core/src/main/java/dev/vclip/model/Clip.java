@@ -315,10 +315,7 @@ public final class Clip extends ClipFamilyModel {
     // ================================================================================================ features
 
     /** HF {@code get_text_features}: projected EOT embeddings [T, P], not normalised. */
-    public NDArray textFeatures(NDArray inputIds, NDArray attentionMask) {
-        return textFeatures(inputIds, attentionMask, Trace.NONE);
-    }
-
+    @Override
     public NDArray textFeatures(NDArray inputIds, NDArray attentionMask, Trace trace) {
         return Scoped.one(inputIds.getManager(), () -> projectText(inputIds, attentionMask, trace));
     }
@@ -587,12 +584,7 @@ public final class Clip extends ClipFamilyModel {
                 out.put("text_embeds", o.textEmbeds());
             }
             Trace single = ids != null && pixels != null ? Trace.NONE : trace;
-            if (ids != null) {
-                out.put("text_features", model.textFeatures(ids, mask, single));
-            }
-            if (in.containsKey("input_ids_eotpad")) {
-                out.put("text_features_eotpad", model.textFeatures(in.get("input_ids_eotpad"), mask));
-            }
+            textReference(model, in, single, out);
             if (pixels != null) {
                 out.put("image_features", model.imageFeatures(pixels, single));
             }

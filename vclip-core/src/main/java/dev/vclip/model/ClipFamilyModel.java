@@ -6,6 +6,7 @@ import dev.vclip.tokenizer.ClipTokenizer;
 import dev.vclip.weights.ModelWeights;
 
 import java.util.List;
+import java.util.Map;
 
 /**
  * What models of CLIP's family share besides the layers: a config, the named weights (owned: closing the model frees
@@ -30,7 +31,27 @@ public abstract class ClipFamilyModel implements VideoTextModel {
     }
 
     /** HF {@code get_text_features} on token ids [T, L] and attention mask [T, L]: [T, P], not normalised. */
-    public abstract NDArray textFeatures(NDArray inputIds, NDArray attentionMask);
+    public NDArray textFeatures(NDArray inputIds, NDArray attentionMask) {
+        return textFeatures(inputIds, attentionMask, Trace.NONE);
+    }
+
+    /** The same, recording the text tower's intermediates in {@code trace}. */
+    public abstract NDArray textFeatures(NDArray inputIds, NDArray attentionMask, Trace trace);
+
+    /**
+     * The text tower's reference outputs, shared by the families built on CLIP's text tower: {@code text_features}
+     * (intermediates recorded through {@code trace}) and {@code text_features_eotpad}, when the case has the ids.
+     */
+    static void textReference(ClipFamilyModel model, Map<String, NDArray> in, Trace trace, Map<String, NDArray> out) {
+        NDArray ids = in.get("input_ids");
+        NDArray mask = in.get("attention_mask");
+        if (ids != null) {
+            out.put("text_features", model.textFeatures(ids, mask, trace));
+        }
+        if (in.containsKey("input_ids_eotpad")) {
+            out.put("text_features_eotpad", model.textFeatures(in.get("input_ids_eotpad"), mask));
+        }
+    }
 
     /** Tokenizes texts with the model's tokenizer (HF framing, the model's context length) and returns [T, P]. */
     @Override

@@ -230,10 +230,7 @@ public final class XClip extends ClipFamilyModel {
     // ================================================================================================ features
 
     /** HF {@code get_text_features}: projected EOT embeddings [T, P], without prompts, not normalised. */
-    public NDArray textFeatures(NDArray inputIds, NDArray attentionMask) {
-        return textFeatures(inputIds, attentionMask, Trace.NONE);
-    }
-
+    @Override
     public NDArray textFeatures(NDArray inputIds, NDArray attentionMask, Trace trace) {
         return Scoped.one(inputIds.getManager(), () -> projectText(inputIds, attentionMask, trace));
     }
@@ -508,12 +505,7 @@ public final class XClip extends ClipFamilyModel {
             }
             // without the other modality, record the intermediates through the single-tower path instead
             Trace single = ids != null && pixels != null ? Trace.NONE : trace;
-            if (ids != null) {
-                out.put("text_features", model.textFeatures(ids, mask, single));
-            }
-            if (in.containsKey("input_ids_eotpad")) {
-                out.put("text_features_eotpad", model.textFeatures(in.get("input_ids_eotpad"), mask));
-            }
+            textReference(model, in, single, out);
             if (pixels != null) {
                 out.put("video_features", model.videoFeatures(pixels, single));
             }
