@@ -7,6 +7,7 @@ import dev.vclip.weights.CheckpointLayout;
 import dev.vclip.weights.ModelWeights;
 import dev.vclip.weights.StoredTensor;
 
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -130,4 +131,15 @@ public interface ModelFamily {
      * @throws ConfigException when a dimension cannot be read (naming the tensor), or {@code heads} refuses a width
      */
     ModelConfig inferConfig(Map<String, StoredTensor> hfTensors, ModelConfig.HeadCount heads);
+
+    /**
+     * The configurations an original project's run folder describes with its own files beside the checkpoint (e.g.
+     * CenterCLIP's {@code hparams_train.json}), by name, the run's own as ""; empty when {@code dir} holds none of
+     * them. Only asked for folders without a Hugging Face config.json.
+     *
+     * @param hfTensors the folder's checkpoint after its layout's renaming (dimensions are read off it)
+     */
+    default Map<String, ModelConfig> runConfigs(Path dir, Map<String, StoredTensor> hfTensors) {
+        return Map.of();
+    }
 }

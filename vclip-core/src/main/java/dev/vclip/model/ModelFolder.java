@@ -3,6 +3,7 @@ package dev.vclip.model;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vclip.tokenizer.ClipTokenizer;
+import dev.vclip.weights.CheckpointLayout;
 import dev.vclip.weights.MappedCheckpoint;
 import dev.vclip.weights.ModelWeights;
 import dev.vclip.weights.SafeTensors;
@@ -50,18 +51,83 @@ public final class ModelFolder {
     }
 
     public static VideoTextModel load(Path dir, Consumer<String> warnings) {
+        return load(dir, "", warnings);
+    }
+
+    /**
+     * Loads one of the configurations a folder describes ({@link #configs}): "" is the folder's own; an original run
+     * folder may describe more (CLIP4Clip's headers, CenterCLIP's evaluation runs), all over the same weights.
+     */
+    public static VideoTextModel load(Path dir, String configuration, Consumer<String> warnings) {
         if (!Files.isDirectory(dir)) {
             throw new ConfigException(dir + ": not a folder (expected a model folder with config.json and weights)");
         }
-        ModelConfig config = ModelConfig.read(dir.resolve("config.json"), warnings);
+        ModelConfig hfConfig = hasModelType(dir) ? ModelConfig.read(dir.resolve("config.json"), warnings) : null;
         ClipTokenizer tokenizer = ClipTokenizer.forModelDir(dir);
         List<TensorFile> files = openWeights(dir);
         try {
+            ModelConfig config = pick(dir, hfConfig != null ? Map.of("", hfConfig) : runConfigs(dir, files, warnings),
+                    configuration);
             ModelWeights weights = ModelWeights.load(files, parameterShapes(config), null, warnings);
             return create(config, weights, tokenizer);
         } finally {
             files.forEach(TensorFile::close);
         }
+    }
+
+    /**
+     * The configurations a folder describes, by name: a Hugging Face / vclip folder has one, "" (its config.json);
+     * an original run folder has the run's own as "" and any others its family reads beside the checkpoint
+     * ({@link ModelFamily#runConfigs}).
+     */
+    public static Map<String, ModelConfig> configs(Path dir) {
+        if (hasModelType(dir)) {
+            return Map.of("", ModelConfig.read(dir.resolve("config.json")));
+        }
+        List<TensorFile> files = openWeights(dir);
+        try {
+            return runConfigs(dir, files, w -> LOG.log(System.Logger.Level.WARNING, w));
+        } finally {
+            files.forEach(TensorFile::close);
+        }
+    }
+
+    private static ModelConfig pick(Path dir, Map<String, ModelConfig> configs, String name) {
+        ModelConfig config = configs.get(name);
+        if (config == null) {
+            throw new ConfigException(dir + ": no configuration '" + name + "' (the folder describes "
+                    + configs.keySet().stream().map(k -> k.isEmpty() ? "\"\" (its own)" : k).toList() + ")");
+        }
+        return config;
+    }
+
+    /** Whether the folder's config.json is a Hugging Face / vclip config (it names a {@code model_type}). */
+    private static boolean hasModelType(Path dir) {
+        Path file = dir.resolve("config.json");
+        if (!Files.isRegularFile(file)) {
+            return false;
+        }
+        try {
+            JsonNode root = new ObjectMapper().readTree(file.toFile());
+            return root == null || !root.isObject() || root.has("model_type");
+        } catch (IOException e) {
+            return true; // ModelConfig.read names the problem
+        }
+    }
+
+    private static Map<String, ModelConfig> runConfigs(Path dir, List<TensorFile> files, Consumer<String> warnings) {
+        for (TensorFile file : files) {
+            if (file instanceof MappedCheckpoint checkpoint && checkpoint.mapping().layout() != CheckpointLayout.HF) {
+                Map<String, ModelConfig> configs = ModelFamilies.of(checkpoint.mapping())
+                        .runConfigs(dir, checkpoint.mapping().tensors());
+                if (!configs.isEmpty()) {
+                    return configs;
+                }
+            }
+        }
+        ModelConfig.read(dir.resolve("config.json"), warnings); // names what is missing or wrong
+        throw new ConfigException(dir.resolve("config.json") + ": no 'model_type' (vclip reads "
+                + ModelFamilies.modelTypes() + ")");
     }
 
     /** The parameters a config's model has, by HF name, with shapes (the family declares them). */
@@ -89,14 +155,37 @@ public final class ModelFolder {
         if (Files.isRegularFile(index)) {
             return openShards(dir, index);
         }
-        for (String name : new String[]{"pytorch_model.bin", "model.pth", "model.pt"}) {
+        for (String name : new String[]{"pytorch_model.bin", "model.pth", "model.pt", "ckpt.best.pth.tar",
+                "ckpt.pth.tar"}) {
             Path bin = dir.resolve(name);
             if (Files.isRegularFile(bin)) {
                 return List.of(MappedCheckpoint.open(bin, ModelFamilies.checkpointLayouts()));
             }
         }
+        Path epoch = latestEpoch(dir);
+        if (epoch != null) {
+            return List.of(MappedCheckpoint.open(epoch, ModelFamilies.checkpointLayouts()));
+        }
         throw new WeightsException(dir + ": no weights found (expected model.safetensors, "
-                + "model.safetensors.index.json or pytorch_model.bin)");
+                + "model.safetensors.index.json, pytorch_model.bin[.N] or CenterCLIP's ckpt.best.pth.tar)");
+    }
+
+    /** CLIP4Clip's {@code save_model} names: {@code pytorch_model.bin.<epoch>}; the highest epoch. */
+    private static Path latestEpoch(Path dir) {
+        Path best = null;
+        long bestEpoch = -1;
+        try (var files = Files.newDirectoryStream(dir, "pytorch_model.bin.*")) {
+            for (Path f : files) {
+                String suffix = f.getFileName().toString().substring("pytorch_model.bin.".length());
+                if (suffix.matches("\\d{1,9}") && Long.parseLong(suffix) > bestEpoch) {
+                    bestEpoch = Long.parseLong(suffix);
+                    best = f;
+                }
+            }
+        } catch (IOException e) {
+            throw new WeightsException(dir + ": cannot list: " + e.getMessage(), e);
+        }
+        return best;
     }
 
     private static List<TensorFile> openShards(Path dir, Path index) {

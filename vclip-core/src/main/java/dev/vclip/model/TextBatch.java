@@ -15,7 +15,13 @@ final class TextBatch {
     /** Returns [input_ids [T, L], attention_mask [T, L]] (INT64) in {@code manager}. */
     static NDArray[] encode(ClipTokenizer tokenizer, List<String> texts, int contextLength, int vocabSize,
                             NDManager manager) {
-        ClipTokenizer.Encoding enc = tokenizer.encode(texts, contextLength, ClipTokenizer.Framing.HF);
+        return encode(tokenizer, texts, contextLength, vocabSize, ClipTokenizer.Framing.HF, manager);
+    }
+
+    /** The same with another framing (CLIP4Clip pads with 0). */
+    static NDArray[] encode(ClipTokenizer tokenizer, List<String> texts, int contextLength, int vocabSize,
+                            ClipTokenizer.Framing framing, NDManager manager) {
+        ClipTokenizer.Encoding enc = tokenizer.encode(texts, contextLength, framing);
         if (tokenizer.vocabSize() > vocabSize) {
             for (int i = 0; i < texts.size(); i++) {
                 for (long id : enc.inputIds()[i]) {
