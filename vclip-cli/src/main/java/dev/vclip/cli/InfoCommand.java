@@ -32,6 +32,7 @@ final class InfoCommand extends VclipCommand {
     boolean json;
 
     @Override
+    @SuppressWarnings("unchecked")
     public Integer call() {
         if (model != null && positional != null) {
             throw usage("give the model folder once, with --model");
@@ -55,6 +56,11 @@ final class InfoCommand extends VclipCommand {
                         + "weights)");
             }
             doc.put("load_ms", Math.round(loadMs));
+            List<String> others = ModelFolder.configs(folder).keySet().stream().filter(k -> !k.isEmpty()).toList();
+            if (!others.isEmpty()) {
+                // an original run folder describing several runs over one checkpoint (CLIP4Clip headers, CenterCLIP cases)
+                doc.put("configurations", others);
+            }
             Path reference = folder.resolve("reference.safetensors");
             if (Files.isRegularFile(reference)) {
                 try (SafeTensors caseFile = SafeTensors.open(reference)) {
@@ -79,7 +85,8 @@ final class InfoCommand extends VclipCommand {
         out().println("model      " + doc.get("model"));
         out().println("family     " + doc.get("family"));
         for (Map.Entry<String, Object> e : doc.entrySet()) {
-            if (!List.of("model", "family", "parameters", "weights", "tokenizer", "note", "load_ms", "self_check")
+            if (!List.of("model", "family", "parameters", "weights", "tokenizer", "note", "load_ms", "self_check",
+                            "configurations")
                     .contains(e.getKey())) {
                 out().printf("%-10s %s%n", e.getKey().replace("_", " "), e.getValue());
             }
@@ -88,6 +95,10 @@ final class InfoCommand extends VclipCommand {
         out().printf("parameters %,d (%.1f MB as fp32)%n", parameters, parameters * 4 / 1e6);
         out().println("weights    " + doc.get("weights"));
         out().println("tokenizer  " + doc.get("tokenizer"));
+        if (doc.containsKey("configurations")) {
+            out().println("configs    " + String.join(", ", (List<String>) doc.get("configurations"))
+                    + " (the folder's run files; verify computes each)");
+        }
         if (doc.containsKey("note")) {
             out().println("note       " + doc.get("note"));
         }
