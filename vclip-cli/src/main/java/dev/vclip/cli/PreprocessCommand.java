@@ -1,7 +1,7 @@
 package dev.vclip.cli;
 
+import dev.vclip.verify.ProcessorCases;
 import dev.vclip.video.ClipImageProcessor;
-import dev.vclip.video.ProcessorCases;
 import dev.vclip.video.RgbFrame;
 import dev.vclip.weights.DType;
 import dev.vclip.weights.SafeTensors;

@@ -1,8 +1,8 @@
 package dev.vclip.cli;
 
 import dev.vclip.model.ModelFolder;
-import dev.vclip.model.ReferenceCheck;
 import dev.vclip.model.VideoTextModel;
+import dev.vclip.verify.ReferenceCheck;
 import dev.vclip.weights.SafeTensors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

@@ -2,8 +2,8 @@ package dev.vclip.weights;
 
 import dev.vclip.cli.Main;
 import dev.vclip.model.ModelFolder;
-import dev.vclip.model.ReferenceCheck;
 import dev.vclip.model.VideoTextModel;
+import dev.vclip.verify.ReferenceCheck;
 import dev.vclip.weights.TorchSaveWriter.StateDict;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -1,4 +1,4 @@
-package dev.vclip.eval;
+package dev.vclip.verify;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -6,6 +6,11 @@ import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.vclip.eval.BaseToNovel;
+import dev.vclip.eval.ClassificationMetrics;
+import dev.vclip.eval.DetectionMetrics;
+import dev.vclip.eval.LocalisationMetrics;
+import dev.vclip.eval.RetrievalMetrics;
 
 import java.io.IOException;
 import java.io.InputStream;

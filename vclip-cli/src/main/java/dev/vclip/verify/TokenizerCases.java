@@ -1,8 +1,10 @@
-package dev.vclip.tokenizer;
+package dev.vclip.verify;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vclip.tokenizer.ClipTokenizer;
+import dev.vclip.tokenizer.TokenizerException;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,5 +1,7 @@
-package dev.vclip.video;
+package dev.vclip.verify;
 
+import dev.vclip.video.ClipImageProcessor;
+import dev.vclip.video.RgbFrame;
 import dev.vclip.weights.DType;
 import dev.vclip.weights.SafeTensors;
 import dev.vclip.weights.StoredTensor;
