@@ -5,6 +5,7 @@ import dev.vclip.data.ParseReport;
 import dev.vclip.eval.RetrievalMetrics;
 import dev.vclip.model.ModelFolder;
 import dev.vclip.model.VideoTextModel;
+import dev.vclip.report.Percent;
 import dev.vclip.report.RunReport;
 import dev.vclip.report.Series;
 import dev.vclip.report.Tables;
@@ -98,7 +99,7 @@ final class RetrievalCommand extends VclipCommand {
             report.notes("Skipped", skipped);
             report.notes("Captions truncated to the model's context", r.truncatedCaptions());
             Map<String, Object> metrics = new LinkedHashMap<>();
-            metrics.put("rate_unit", "fraction"); // 0.25 is 25 %, as the summary stores rates
+            metrics.put(Percent.UNIT_KEY, Percent.UNIT); // 0.25 is 25 %, as the summary stores rates
             metrics.put("text_to_video", metrics(r.metrics().textToVideo(), chanceT2v));
             metrics.put("video_to_text", metrics(r.metrics().videoToText(), chanceV2t));
             metrics.put("videos", r.videoIds());
