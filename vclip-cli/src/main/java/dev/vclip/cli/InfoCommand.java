@@ -58,8 +58,9 @@ final class InfoCommand extends VclipCommand {
             Path reference = folder.resolve("reference.safetensors");
             if (Files.isRegularFile(reference)) {
                 try (SafeTensors caseFile = SafeTensors.open(reference)) {
-                    List<ReferenceCheck.Result> results = ReferenceCheck.run(m, caseFile);
-                    long failed = results.stream().filter(ReferenceCheck.Result::failed).count();
+                    ReferenceCheck.Report report = ReferenceCheck.run(m, caseFile);
+                    List<ReferenceCheck.Result> results = report.results();
+                    long failed = report.failed();
                     double worst = results.stream().mapToDouble(ReferenceCheck.Result::maxAbsDiff)
                             .filter(d -> !Double.isNaN(d)).max().orElse(Double.NaN);
                     Map<String, Object> check = new LinkedHashMap<>();

@@ -38,8 +38,18 @@ public final class ReferenceCheck {
 
     public enum Status { PASS, FAIL, NOT_COMPUTED, UNKNOWN_NAME }
 
-    /** One compared tensor. {@code maxAbsDiff} is NaN when nothing was compared. */
-    public record Result(String name, long[] shape, double maxAbsDiff, double tolerance, Status status, String note) {
+    /**
+     * One compared tensor. {@code maxAbsDiff} is NaN when nothing was compared. A tensor of an unknown name neither
+     * passes nor fails: it is not counted.
+     */
+    public record Result(String name, long[] shape, double maxAbsDiff, double tolerance, Status status, String note)
+            implements CheckReport.Outcome {
+        @Override
+        public boolean passed() {
+            return status == Status.PASS;
+        }
+
+        @Override
         public boolean failed() {
             return status == Status.FAIL || status == Status.NOT_COMPUTED;
         }
@@ -52,11 +62,15 @@ public final class ReferenceCheck {
         }
     }
 
+    /** Every tensor of a case file, in file order. */
+    public record Report(List<Result> results) implements CheckReport<Result> {
+    }
+
     private ReferenceCheck() {
     }
 
     /** Runs the inputs of {@code caseFile} through {@code model} and compares every expected output. */
-    public static List<Result> run(VideoTextModel model, TensorFile caseFile) {
+    public static Report run(VideoTextModel model, TensorFile caseFile) {
         try (NDManager manager = Torch.newManager()) {
             Map<String, NDArray> inputs = new LinkedHashMap<>();
             for (String name : INPUTS) {
@@ -65,7 +79,7 @@ public final class ReferenceCheck {
                 }
             }
             Map<String, NDArray> computed = ReferenceOutputs.compute(model, inputs, manager);
-            return compare(caseFile, computed, model.family().referenceOutputs());
+            return new Report(compare(caseFile, computed, model.family().referenceOutputs()));
         }
     }
 

@@ -34,13 +34,13 @@ class ReferenceCheckTest {
         Path folder = TestResources.path("models/" + name);
         try (VideoTextModel model = ModelFolder.load(folder);
              SafeTensors caseFile = SafeTensors.open(folder.resolve("case.safetensors"))) {
-            List<ReferenceCheck.Result> results = ReferenceCheck.run(model, caseFile);
-            String report = results.stream().map(Object::toString).collect(Collectors.joining("\n"));
-            System.out.println(name + ":\n" + report);
-            assertTrue(results.stream().noneMatch(ReferenceCheck.Result::failed), report);
+            ReferenceCheck.Report report = ReferenceCheck.run(model, caseFile);
+            String lines = report.results().stream().map(Object::toString).collect(Collectors.joining("\n"));
+            System.out.println(name + ":\n" + lines);
+            assertEquals(0, report.failed(), lines);
             long expectedOutputs = caseFile.names().stream().filter(n -> !ReferenceCheck.INPUTS.contains(n)).count();
-            assertEquals(expectedOutputs, results.stream().filter(r -> r.status() == ReferenceCheck.Status.PASS).count(),
-                    "every stored output is computed and compared:\n" + report);
+            assertEquals(expectedOutputs + " passed, 0 failed", report.summary(),
+                    "every stored output is computed and compared:\n" + lines);
         }
     }
 
@@ -60,7 +60,9 @@ class ReferenceCheckTest {
         }
         try (VideoTextModel model = ModelFolder.load(folder); SafeTensors caseFile = SafeTensors.open(caseCopy)) {
             Map<String, ReferenceCheck.Result> results = new LinkedHashMap<>();
-            ReferenceCheck.run(model, caseFile).forEach(r -> results.put(r.name(), r));
+            ReferenceCheck.Report report = ReferenceCheck.run(model, caseFile);
+            report.results().forEach(r -> results.put(r.name(), r));
+            assertEquals("1 passed, 3 failed", report.summary(), "the unknown name is not counted");
             assertEquals(ReferenceCheck.Status.PASS, results.get("video_frame_features").status());
             ReferenceCheck.Result off = results.get("video_embeds_meanpool");
             assertEquals(ReferenceCheck.Status.FAIL, off.status(), off.toString());
