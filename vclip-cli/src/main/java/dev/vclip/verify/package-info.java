@@ -17,7 +17,10 @@
  *       ({@code vclip metrics --verify}).</li>
  * </ul>
  *
- * <p>Nothing in the library depends on this package; in vclip-cli, the commands of {@code dev.vclip.cli} do.
+ * <p>Each returns a report of per-case outcomes counted the same way ({@link dev.vclip.verify.CheckReport}:
+ * {@code "N passed, M failed"}, the failures).
+ *
+ * <p>Nothing in the library depends on this package; in vclip-cli, the commands do.
  *
  * <p>May depend on: {@code dev.vclip.eval}, {@code dev.vclip.model}, {@code dev.vclip.tokenizer}, {@code dev.vclip.video}, {@code dev.vclip.weights}
  */
