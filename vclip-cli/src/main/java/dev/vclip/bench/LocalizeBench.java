@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.vclip.cli.Checks;
 import dev.vclip.cli.VclipCommand;
+import dev.vclip.cli.WindowOptions;
 import dev.vclip.model.ModelFolder;
 import dev.vclip.model.VideoTextModel;
 import dev.vclip.model.Trace;
@@ -14,6 +15,7 @@ import dev.vclip.task.VideoEncoder;
 import dev.vclip.tokenizer.ClipTokenizer;
 import dev.vclip.weights.Torch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -45,13 +47,8 @@ final class LocalizeBench extends VclipCommand {
             description = "number of queries (default: ${DEFAULT-VALUE})")
     int queryCount = 10;
 
-    @Option(names = "--window", paramLabel = "FRAMES", converter = Checks.AtLeastOne.class,
-            description = "window length in frames (default: ${DEFAULT-VALUE})")
-    int window = Localisation.DEFAULT_WINDOW;
-
-    @Option(names = "--stride", paramLabel = "FRAMES", converter = Checks.AtLeastOne.class,
-            description = "window stride in frames (default: ${DEFAULT-VALUE})")
-    int stride = Localisation.DEFAULT_STRIDE;
+    @Mixin
+    WindowOptions windowing = new WindowOptions();
 
     @Override
     public Integer call() {
@@ -66,14 +63,15 @@ final class LocalizeBench extends VclipCommand {
              NDManager manager = Torch.newManager()) {
             int frames = m.videoInput().frames();
             int size = m.config().vision().imageSize();
-            ClipSampler sampler = Localisation.windowSampler(frames, window, stride, size);
+            ClipSampler sampler = windowing.sampler(frames, size);
             ClipSampler.Clips clips = sampler.read(video); // decoding is common to both paths: done once, not timed
             int frameCount = Localisation.frameCount(video);
 
             long t0 = System.nanoTime();
             VideoEncoder encoder = new VideoEncoder(m, sampler, null, 1, 8);
             VideoEncoder.Encoded encoded = encodeFromPixels(encoder, clips);
-            List<Localisation.QueryScores> cached = Localisation.score(m, encoded, frameCount, queries, window, stride);
+            List<Localisation.QueryScores> cached = Localisation.score(m, encoded, frameCount, queries, windowing.window(),
+                    windowing.stride());
             double cachedSeconds = (System.nanoTime() - t0) / 1e9;
 
             t0 = System.nanoTime();
@@ -97,7 +95,7 @@ final class LocalizeBench extends VclipCommand {
             }
             double naiveSeconds = (System.nanoTime() - t0) / 1e9;
             out().printf("video      %s: %d frames, %d windows (W=%d, S=%d), %d queries%n", video, frameCount,
-                    clips.clips(), window, stride, queries.size());
+                    clips.clips(), windowing.window(), windowing.stride(), queries.size());
             out().printf("cached     %8.2f s  (encode every window once, score all queries against the cache)%n",
                     cachedSeconds);
             out().printf("naive      %8.2f s  (full forward per window x query)%n", naiveSeconds);

@@ -2,7 +2,6 @@ package dev.vclip.cli;
 
 import dev.vclip.data.LabelTable;
 import dev.vclip.eval.ClassificationMetrics;
-import dev.vclip.model.ModelFolder;
 import dev.vclip.model.VideoTextModel;
 import dev.vclip.report.Percent;
 import dev.vclip.report.RunReport;
@@ -10,7 +9,6 @@ import dev.vclip.report.Tables;
 import dev.vclip.task.Scoring;
 import dev.vclip.task.VideoEncoder;
 import dev.vclip.task.ZeroShot;
-import dev.vclip.video.Sampling;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -32,19 +30,11 @@ final class ClassifyCommand extends VclipCommand {
     @Parameters(paramLabel = "VIDEO", description = "a video file, a folder of frames, or archive.tar#member")
     String video;
 
-    @Option(names = "--model", required = true, paramLabel = "DIR", description = "model folder")
-    Path model;
+    @Mixin
+    ModelOption model = new ModelOption();
 
-    @Option(names = "--labels", required = true, paramLabel = "FILE", description = "labels CSV: id,name")
-    Path labels;
-
-    @Option(names = "--template", paramLabel = "TEXT", converter = Checks.NotBlank.class,
-            description = "class text; {} is the class name (default: '${DEFAULT-VALUE}')")
-    String template = "{}";
-
-    @Option(names = "--views", paramLabel = "CLIPSxCROPS", converter = Views.Converter.class, description = "temporal "
-            + "clips x spatial crops (1 or 3) (default: ${DEFAULT-VALUE})")
-    Views views = Views.ONE;
+    @Mixin
+    RecognitionOptions recognition = new RecognitionOptions();
 
     @Option(names = "--top", paramLabel = "K", converter = Checks.AtLeastOne.class,
             description = "classes shown, best first (default: ${DEFAULT-VALUE})")
@@ -59,17 +49,16 @@ final class ClassifyCommand extends VclipCommand {
 
     @Override
     public Integer call() {
-        LabelTable table = LabelTable.read(labels);
-        try (VideoTextModel m = ModelFolder.load(model)) {
-            VideoEncoder encoder = encoding.encoder(m, new Sampling.SegmentMiddle(encoding.framesFor(m), views.clips()),
-                    views.crops(), null);
+        LabelTable table = LabelTable.read(recognition.labels);
+        try (VideoTextModel m = model.load()) {
+            VideoEncoder encoder = recognition.encoder(encoding, m, null);
             VideoEncoder.Result encoded = encoder.encodeAll(List.of(video), null);
             if (encoded.encoded().get(0) == null) {
                 throw new dev.vclip.VclipException(encoded.skipped().get(0).toString());
             }
             List<String> texts = new ArrayList<>();
             for (int c = 0; c < table.size(); c++) {
-                texts.add(ZeroShot.classText(template, table.name(c)));
+                texts.add(ZeroShot.classText(recognition.template, table.name(c)));
             }
             float[][] logits = Scoring.logits(m, encoded.encoded(), Scoring.textFeatures(m, texts), 32);
             double[] probability = new double[table.size()];
@@ -91,12 +80,12 @@ final class ClassifyCommand extends VclipCommand {
             List<String> headers = List.of("class", "probability");
             RunReport report = RunReport.create("Classification of one video", typedCommandLine());
             report.summary("video", video)
-                    .summary("model", String.valueOf(model.toAbsolutePath().normalize().getFileName()))
+                    .summary("model", model.name())
                     .summary("top class", table.name(ClassificationMetrics.topClasses(probability, 1)[0]));
             report.table("Top " + rows.size() + " classes", headers, rows);
             Map<String, Object> payload = new LinkedHashMap<>();
             payload.put("video", video);
-            payload.put("views", views.toString());
+            payload.put("views", recognition.views.toString());
             payload.put("classes", classes);
             report.json("classes", payload);
             Path out = encoding.outDir("classify");

@@ -61,7 +61,7 @@ final class DemoCommand extends VclipCommand {
         RunReport report = RunReport.create("vclip demo", typedCommandLine());
         try (VideoTextModel m = ModelFolder.load(modelDir);
              FeatureStore store = FeatureStore.open(out.resolve("cache"), Scoring.modelKey(m))) {
-            report.summary("model", String.valueOf(modelDir.toAbsolutePath().normalize().getFileName()));
+            report.summary("model", ModelOption.name(modelDir));
             int frames = m.videoInput().frames();
             int size = m.config().vision().imageSize();
             VideoEncoder encoder = new VideoEncoder(m, new ClipSampler(new Sampling.SegmentMiddle(frames, 1), size, 1,

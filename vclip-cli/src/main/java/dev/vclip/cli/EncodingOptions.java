@@ -44,7 +44,12 @@ public final class EncodingOptions {
     }
 
     VideoEncoder encoder(VideoTextModel model, Sampling sampling, int crops, FeatureStore store) {
-        ClipSampler sampler = new ClipSampler(sampling, model.config().vision().imageSize(), crops, (FrameCache) null);
+        return encoder(model, new ClipSampler(sampling, model.config().vision().imageSize(), crops, (FrameCache) null),
+                store);
+    }
+
+    /** An encoder of the clips {@code sampler} reads, with these options' threads and batch. */
+    VideoEncoder encoder(VideoTextModel model, ClipSampler sampler, FeatureStore store) {
         return new VideoEncoder(model, sampler, store, workers, batch);
     }
 

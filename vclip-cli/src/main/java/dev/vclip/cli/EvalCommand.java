@@ -3,11 +3,10 @@ package dev.vclip.cli;
 import dev.vclip.train.EvalRun;
 import dev.vclip.train.TrainConfig;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 
 @Command(name = "eval", mixinStandardHelpOptions = true, description = {
         "Evaluate a model folder on the validation set of a training config (DATA.VAL_FILE, DATA.LABEL_LIST, "
@@ -17,14 +16,11 @@ import java.util.List;
                 + "TEST.NUM_CROP 3"})
 final class EvalCommand extends VclipCommand {
 
-    @Option(names = {"-cfg", "--config"}, required = true, paramLabel = "FILE", description = "YAML config")
-    Path config;
+    @Mixin
+    TrainConfigOptions config = new TrainConfigOptions();
 
-    @Option(names = "--model", required = true, paramLabel = "DIR", description = "model folder")
-    Path model;
-
-    @Option(names = "--opts", arity = "1..*", paramLabel = "KEY VALUE", description = "config overrides, KEY VALUE ...")
-    List<String> opts = new ArrayList<>();
+    @Mixin
+    ModelOption model = new ModelOption();
 
     @Option(names = "--out", paramLabel = "DIR", description = "write eval.html and eval.json here")
     Path out;
@@ -35,15 +31,15 @@ final class EvalCommand extends VclipCommand {
         out = dir;
     }
 
-    @picocli.CommandLine.Mixin
+    @Mixin
     CacheOptions caching = new CacheOptions();
 
     @Override
     public Integer call() {
-        TrainConfig cfg = TrainConfig.load(config, opts);
-        MissingData.check(config, cfg, List.of("DATA.VAL_FILE", "DATA.LABEL_LIST"));
-        EvalRun.run(cfg, new EvalRun.Options(config, model, out, caching.dir(), outStream(), typedCommandLine(),
-                ConsoleProgress.FACTORY));
+        TrainConfig cfg = config.load();
+        config.requireData(cfg, "DATA.VAL_FILE", "DATA.LABEL_LIST");
+        EvalRun.run(cfg, new EvalRun.Options(config.file, model.dir, out, caching.dir(), outStream(),
+                typedCommandLine(), ConsoleProgress.FACTORY));
         return 0;
     }
 }

@@ -2,8 +2,8 @@ package dev.vclip.cli;
 
 import dev.vclip.model.ModelConfig;
 import dev.vclip.model.ModelFolder;
-import dev.vclip.model.ReferenceCheck;
 import dev.vclip.model.VideoTextModel;
+import dev.vclip.verify.ReferenceCheck;
 import dev.vclip.weights.SafeTensors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -64,8 +64,9 @@ final class InfoCommand extends VclipCommand {
             Path reference = folder.resolve("reference.safetensors");
             if (Files.isRegularFile(reference)) {
                 try (SafeTensors caseFile = SafeTensors.open(reference)) {
-                    List<ReferenceCheck.Result> results = ReferenceCheck.run(m, caseFile);
-                    long failed = results.stream().filter(ReferenceCheck.Result::failed).count();
+                    ReferenceCheck.Report report = ReferenceCheck.run(m, caseFile);
+                    List<ReferenceCheck.Result> results = report.results();
+                    long failed = report.failed();
                     double worst = results.stream().mapToDouble(ReferenceCheck.Result::maxAbsDiff)
                             .filter(d -> !Double.isNaN(d)).max().orElse(Double.NaN);
                     Map<String, Object> check = new LinkedHashMap<>();

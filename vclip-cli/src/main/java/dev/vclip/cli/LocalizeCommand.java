@@ -2,7 +2,6 @@ package dev.vclip.cli;
 
 import dev.vclip.eval.DetectionMetrics;
 import dev.vclip.eval.LocalisationMetrics;
-import dev.vclip.model.ModelFolder;
 import dev.vclip.model.VideoTextModel;
 import dev.vclip.report.Interval;
 import dev.vclip.report.RunReport;
@@ -32,20 +31,15 @@ final class LocalizeCommand extends VclipCommand {
     @Parameters(paramLabel = "VIDEO", description = "the long video: a file, a folder of frames, or archive.tar#member")
     String video;
 
-    @Option(names = "--model", required = true, paramLabel = "DIR", description = "model folder")
-    Path model;
+    @Mixin
+    ModelOption model = new ModelOption();
 
     @Option(names = "--query", required = true, paramLabel = "TEXT", converter = Checks.NotBlank.class,
             description = "a query (repeatable)")
     List<String> queries;
 
-    @Option(names = "--window", paramLabel = "FRAMES", converter = Checks.AtLeastOne.class,
-            description = "window length in frames (default: ${DEFAULT-VALUE})")
-    int window = Localisation.DEFAULT_WINDOW;
-
-    @Option(names = "--stride", paramLabel = "FRAMES", converter = Checks.AtLeastOne.class,
-            description = "window stride in frames (default: ${DEFAULT-VALUE})")
-    int stride = Localisation.DEFAULT_STRIDE;
+    @Mixin
+    WindowOptions windowing = new WindowOptions();
 
     @Option(names = "--top", paramLabel = "K", converter = Checks.AtLeastOne.class,
             description = "segments kept per query, best first (default: ${DEFAULT-VALUE})")
@@ -65,7 +59,7 @@ final class LocalizeCommand extends VclipCommand {
 
     @Override
     public Integer call() {
-        try (VideoTextModel m = ModelFolder.load(model); FeatureStore store = encoding.openStore(m)) {
+        try (VideoTextModel m = model.load(); FeatureStore store = encoding.openStore(m)) {
             for (String q : queries) {
                 if (m.tokenizer().isTruncated(q, m.config().text().maxPositionEmbeddings())) {
                     err().println("warning: query longer than the model's context of "
@@ -77,9 +71,9 @@ final class LocalizeCommand extends VclipCommand {
             try (var source = dev.vclip.video.VideoSources.open(video)) {
                 fps = source.info().fps();
             }
-            VideoEncoder encoder = new VideoEncoder(m, Localisation.windowSampler(encoding.framesFor(m), window, stride,
-                    m.config().vision().imageSize()), store, encoding.workers, encoding.batch);
-            int windows = LocalisationMetrics.windowStarts(frameCount, window, stride).length;
+            VideoEncoder encoder = encoding.encoder(m, windowing.sampler(encoding.framesFor(m),
+                    m.config().vision().imageSize()), store);
+            int windows = LocalisationMetrics.windowStarts(frameCount, windowing.window, windowing.stride).length;
             VideoEncoder.Result encoded;
             try (dev.vclip.report.Progress progress = ConsoleProgress.start("localize: encode windows", windows)) {
                 encoded = encoder.encodeAllCountingClips(List.of(video), progress::stepTo);
@@ -88,7 +82,7 @@ final class LocalizeCommand extends VclipCommand {
                 throw new dev.vclip.VclipException(encoded.skipped().get(0).toString());
             }
             List<Localisation.QueryScores> scores = Localisation.score(m, encoded.encoded().get(0), frameCount, queries,
-                    window, stride, top);
+                    windowing.window, windowing.stride, top);
             RunReport report = RunReport.create("Localisation", typedCommandLine());
             report.summary("video", video).summary("frames", frameCount).summary("windows",
                     encoded.encoded().get(0).clips());
@@ -124,8 +118,8 @@ final class LocalizeCommand extends VclipCommand {
             document.put("video", video);
             document.put("fps", fps);
             document.put("frames", frameCount);
-            document.put("window", window);
-            document.put("stride", stride);
+            document.put("window", windowing.window);
+            document.put("stride", windowing.stride);
             document.put("queries", payload);
             report.json("segments", document);
             Path out = encoding.outDir("localize");

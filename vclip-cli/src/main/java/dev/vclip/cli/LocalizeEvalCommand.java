@@ -3,7 +3,6 @@ package dev.vclip.cli;
 import dev.vclip.data.ParseReport;
 import dev.vclip.data.Triplets;
 import dev.vclip.eval.LocalisationMetrics;
-import dev.vclip.model.ModelFolder;
 import dev.vclip.model.VideoTextModel;
 import dev.vclip.report.Interval;
 import dev.vclip.report.RunReport;
@@ -29,8 +28,8 @@ import java.util.Map;
         "Example: vclip localize-eval --model models/xclip-synth --triplets synth/localisation/triplets.csv"})
 final class LocalizeEvalCommand extends VclipCommand {
 
-    @Option(names = "--model", required = true, paramLabel = "DIR", description = "model folder")
-    Path model;
+    @Mixin
+    ModelOption model = new ModelOption();
 
     @Option(names = "--triplets", required = true, paramLabel = "FILE", description = "triplets CSV: "
             + "video_id,text,start_frame,end_frame[,fps]")
@@ -40,13 +39,8 @@ final class LocalizeEvalCommand extends VclipCommand {
             + "triplets file: videos/ or long/)")
     Path videos;
 
-    @Option(names = "--window", paramLabel = "FRAMES", converter = Checks.AtLeastOne.class,
-            description = "window length in frames (default: ${DEFAULT-VALUE})")
-    int window = Localisation.DEFAULT_WINDOW;
-
-    @Option(names = "--stride", paramLabel = "FRAMES", converter = Checks.AtLeastOne.class,
-            description = "window stride in frames (default: ${DEFAULT-VALUE})")
-    int stride = Localisation.DEFAULT_STRIDE;
+    @Mixin
+    WindowOptions windowing = new WindowOptions();
 
     @Option(names = "--max-timelines", paramLabel = "N", converter = Checks.AtLeastZero.class,
             description = "timeline charts in the report (default: ${DEFAULT-VALUE})")
@@ -63,17 +57,17 @@ final class LocalizeEvalCommand extends VclipCommand {
         ParseReport parse = ParseReport.lenient();
         Triplets t = Triplets.read(triplets, parse);
         List<Path> videoDirs = videos != null ? List.of(videos) : VideoFiles.besideAnnotations(triplets);
-        try (VideoTextModel m = ModelFolder.load(model); FeatureStore store = encoding.openStore(m)) {
-            VideoEncoder encoder = new VideoEncoder(m, Localisation.windowSampler(encoding.framesFor(m), window, stride,
-                    m.config().vision().imageSize()), store, encoding.workers, encoding.batch);
+        try (VideoTextModel m = model.load(); FeatureStore store = encoding.openStore(m)) {
+            VideoEncoder encoder = encoding.encoder(m, windowing.sampler(encoding.framesFor(m),
+                    m.config().vision().imageSize()), store);
             long truncated = t.queries().stream().map(Triplets.Query::text).distinct()
                     .filter(q -> m.tokenizer().isTruncated(q, m.config().text().maxPositionEmbeddings())).count();
             if (truncated > 0) {
                 out().println("warning    " + truncated + " queries are longer than the model's context of "
                         + m.config().text().maxPositionEmbeddings() + " tokens and were truncated");
             }
-            Localisation.EvalResult r = Localisation.evaluate(m, t, VideoFiles.in(videoDirs), encoder, window, stride,
-                    (task, total) -> ConsoleProgress.start("localize-eval: " + task, total));
+            Localisation.EvalResult r = Localisation.evaluate(m, t, VideoFiles.in(videoDirs), encoder, windowing.window,
+                    windowing.stride, (task, total) -> ConsoleProgress.start("localize-eval: " + task, total));
             long scored = r.frames().items().stream().filter(i -> !i.skipped()).count();
             out().printf("queries    %d scored (%d skipped by the metric), %d videos skipped, %d lines skipped%n",
                     scored, r.frames().items().size() - scored, r.skipped().size(), parse.skippedCount());
@@ -99,7 +93,7 @@ final class LocalizeEvalCommand extends VclipCommand {
 
     private RunReport report(Localisation.EvalResult r, ParseReport parse) {
         RunReport report = RunReport.create("Temporal localisation", typedCommandLine());
-        report.summary("model", String.valueOf(model.toAbsolutePath().normalize().getFileName())).summary("AUROC", r.frames().macroAuroc())
+        report.summary("model", model.name()).summary("AUROC", r.frames().macroAuroc())
                 .summary("AUPRC", r.frames().macroAveragePrecision());
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("macro_auroc", r.frames().macroAuroc());

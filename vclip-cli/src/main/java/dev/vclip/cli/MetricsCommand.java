@@ -1,6 +1,6 @@
 package dev.vclip.cli;
 
-import dev.vclip.eval.MetricCases;
+import dev.vclip.verify.MetricCases;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 

@@ -1,7 +1,7 @@
 package dev.vclip.cli;
 
+import dev.vclip.verify.ProcessorCases;
 import dev.vclip.video.ClipImageProcessor;
-import dev.vclip.video.ProcessorCases;
 import dev.vclip.video.RgbFrame;
 import dev.vclip.weights.DType;
 import dev.vclip.weights.SafeTensors;
@@ -48,13 +48,13 @@ final class PreprocessCommand extends VclipCommand {
     @Override
     public Integer call() {
         if (verify != null) {
-            List<ProcessorCases.Result> results = ProcessorCases.verify(verify);
-            for (ProcessorCases.Result r : results) {
+            ProcessorCases.Report report = ProcessorCases.verify(verify);
+            for (ProcessorCases.Result r : report.results()) {
                 out().printf("%-5s %-20s max|diff| %.3e%s%n", r.passed() ? "ok" : "FAIL", r.name(), r.maxAbsDiff(),
                         r.detail().isEmpty() ? "" : "  " + r.detail());
             }
-            out().println(ProcessorCases.summary(results));
-            return ProcessorCases.failedCount(results) == 0 ? 0 : 1;
+            out().println(report.summary());
+            return report.failed() == 0 ? 0 : 1;
         }
         if (images.isEmpty()) {
             throw usage("give images to preprocess, or --verify FRAMES.safetensors");

@@ -3,8 +3,8 @@ package dev.vclip.cli;
 import dev.vclip.data.Captions;
 import dev.vclip.data.ParseReport;
 import dev.vclip.eval.RetrievalMetrics;
-import dev.vclip.model.ModelFolder;
 import dev.vclip.model.VideoTextModel;
+import dev.vclip.report.Percent;
 import dev.vclip.report.RunReport;
 import dev.vclip.report.Series;
 import dev.vclip.report.Tables;
@@ -31,8 +31,8 @@ import java.util.Map;
         "Example: vclip retrieval --model models/xclip-synth --captions synth/retrieval/captions.csv --top 3"})
 final class RetrievalCommand extends VclipCommand {
 
-    @Option(names = "--model", required = true, paramLabel = "DIR", description = "model folder")
-    Path model;
+    @Mixin
+    ModelOption model = new ModelOption();
 
     @Option(names = "--captions", required = true, paramLabel = "FILE", description = "captions: CSV "
             + "(video_id,sentence), msrvtt_data.json or {video_id: [captions]} JSON")
@@ -60,7 +60,7 @@ final class RetrievalCommand extends VclipCommand {
         ParseReport parse = ParseReport.lenient();
         Captions c = Captions.read(captions, parse);
         List<Path> videoDirs = videos != null ? List.of(videos) : VideoFiles.besideAnnotations(captions);
-        try (VideoTextModel m = ModelFolder.load(model); FeatureStore store = encoding.openStore(m)) {
+        try (VideoTextModel m = model.load(); FeatureStore store = encoding.openStore(m)) {
             Retrieval.Result r;
             try (dev.vclip.report.Progress progress = ConsoleProgress.start("retrieval: encode videos",
                     c.videoIds().size())) {
@@ -77,7 +77,7 @@ final class RetrievalCommand extends VclipCommand {
             List<String> headers = List.of("direction", "R@1", "R@5", "R@10", "MdR", "MnR");
 
             RunReport report = RunReport.create("Text-video retrieval", typedCommandLine());
-            report.summary("model", String.valueOf(model.toAbsolutePath().normalize().getFileName()))
+            report.summary("model", model.name())
                     .summary("t2v R@1", r.metrics().textToVideo().r1() / 100, "%")
                     .summary("v2t R@1", r.metrics().videoToText().r1() / 100, "%")
                     .summary("chance R@1", chanceT2v[0], "%")
@@ -98,7 +98,7 @@ final class RetrievalCommand extends VclipCommand {
             report.notes("Skipped", skipped);
             report.notes("Captions truncated to the model's context", r.truncatedCaptions());
             Map<String, Object> metrics = new LinkedHashMap<>();
-            metrics.put("rate_unit", "fraction"); // 0.25 is 25 %, as the summary stores rates
+            metrics.put(Percent.UNIT_KEY, Percent.UNIT); // 0.25 is 25 %, as the summary stores rates
             metrics.put("text_to_video", metrics(r.metrics().textToVideo(), chanceT2v));
             metrics.put("video_to_text", metrics(r.metrics().videoToText(), chanceV2t));
             metrics.put("videos", r.videoIds());

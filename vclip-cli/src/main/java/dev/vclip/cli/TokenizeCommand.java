@@ -1,7 +1,7 @@
 package dev.vclip.cli;
 
 import dev.vclip.tokenizer.ClipTokenizer;
-import dev.vclip.tokenizer.TokenizerCases;
+import dev.vclip.verify.TokenizerCases;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -52,11 +52,8 @@ final class TokenizeCommand extends VclipCommand {
         ClipTokenizer tokenizer = model != null ? ClipTokenizer.forModelDir(model) : ClipTokenizer.openaiDefault();
         if (verify != null) {
             TokenizerCases.Report report = TokenizerCases.verify(tokenizer, verify);
-            List<String> failures = new ArrayList<>();
-            for (TokenizerCases.Result failure : report.failures()) {
-                failures.add("line " + failure.testCase().line() + " " + failure.testCase().displayName() + ": "
-                        + failure.message());
-            }
+            // each "line N [category] text: what differs"
+            List<String> failures = report.failures().stream().map(TokenizerCases.Result::message).toList();
             if (json) {
                 Map<String, Object> doc = new LinkedHashMap<>();
                 doc.put("failed", report.failed());

@@ -4,11 +4,10 @@ import dev.vclip.train.EvalRun;
 import dev.vclip.train.TrainConfig;
 import dev.vclip.train.TrainRun;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 
 @Command(name = "train", mixinStandardHelpOptions = true, description = {
         "Train or fine-tune an X-CLIP or CLIP (ViFi-CLIP) model from a YAML config with the seeds' keys (DATA.*, "
@@ -21,20 +20,11 @@ import java.util.List;
                 + "TRAIN.ACCUMULATION_STEPS 2"})
 final class TrainCommand extends VclipCommand {
 
-    @Option(names = {"-cfg", "--config"}, required = true, paramLabel = "FILE", description = "YAML config")
-    Path config;
+    @Mixin
+    TrainConfigOptions config = new TrainConfigOptions();
 
-    @Option(names = "--out", paramLabel = "DIR", description = "output folder (sets OUTPUT)")
-    Path out;
-
-    /** The old name of --out, kept for scripts written against it. */
-    @Option(names = "--output", hidden = true, paramLabel = "DIR")
-    void output(Path dir) {
-        out = dir;
-    }
-
-    @Option(names = "--opts", arity = "1..*", paramLabel = "KEY VALUE", description = "config overrides, KEY VALUE ...")
-    List<String> opts = new ArrayList<>();
+    @Mixin
+    OutputOption out = new OutputOption();
 
     @Option(names = "--resume", description = "continue from the newest checkpoint in OUT/checkpoints")
     boolean resume;
@@ -57,32 +47,19 @@ final class TrainCommand extends VclipCommand {
     @Override
     public Integer call() {
         // X-CLIP main.py update_config: the file, then --opts, then the dedicated arguments
-        List<String> all = new ArrayList<>(opts);
-        if (out != null) {
-            all.addAll(List.of("OUTPUT", out.toString()));
-        }
-        if (pretrained != null) {
-            all.addAll(List.of("MODEL.PRETRAINED", pretrained.toString()));
-        }
-        if (batch != null) {
-            all.addAll(List.of("TRAIN.BATCH_SIZE", batch.toString()));
-        }
-        if (accumulationSteps != null) {
-            all.addAll(List.of("TRAIN.ACCUMULATION_STEPS", accumulationSteps.toString()));
-        }
-        TrainConfig cfg = TrainConfig.load(config, all);
+        TrainConfig cfg = config.load("OUTPUT", out.dir, "MODEL.PRETRAINED", pretrained, "TRAIN.BATCH_SIZE", batch,
+                "TRAIN.ACCUMULATION_STEPS", accumulationSteps);
         String line = typedCommandLine();
         if (onlyTest || cfg.bool("TEST.ONLY_TEST")) {
-            MissingData.check(config, cfg, List.of("DATA.VAL_FILE", "DATA.LABEL_LIST"));
+            config.requireData(cfg, "DATA.VAL_FILE", "DATA.LABEL_LIST");
             Path model = cfg.string("MODEL.PRETRAINED") != null ? Path.of(cfg.string("MODEL.PRETRAINED"))
                     : Path.of(cfg.string("OUTPUT"), "model");
-            Path outDir = cfg.string("OUTPUT").isEmpty() ? null : Path.of(cfg.string("OUTPUT"));
-            EvalRun.run(cfg, new EvalRun.Options(config, model, outDir, null, outStream(), line,
-                    ConsoleProgress.FACTORY));
+            EvalRun.run(cfg, new EvalRun.Options(config.file, model, TrainConfigOptions.output(cfg), null, outStream(),
+                    line, ConsoleProgress.FACTORY));
             return 0;
         }
-        MissingData.check(config, cfg, List.of("DATA.TRAIN_FILE", "DATA.VAL_FILE", "DATA.LABEL_LIST"));
-        TrainRun.run(cfg, new TrainRun.Options(config, resume, -1, outStream(), line, ConsoleProgress.FACTORY));
+        config.requireData(cfg, "DATA.TRAIN_FILE", "DATA.VAL_FILE", "DATA.LABEL_LIST");
+        TrainRun.run(cfg, new TrainRun.Options(config.file, resume, -1, outStream(), line, ConsoleProgress.FACTORY));
         return 0;
     }
 }

@@ -1,14 +1,13 @@
 package dev.vclip.cli;
 
-import dev.vclip.model.ModelFolder;
-import dev.vclip.model.ReferenceCheck;
 import dev.vclip.model.VideoTextModel;
+import dev.vclip.verify.ReferenceCheck;
 import dev.vclip.weights.SafeTensors;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
 
 @Command(name = "verify", mixinStandardHelpOptions = true, description = {
@@ -20,8 +19,8 @@ import java.util.Map;
         "Example: vclip verify --model models/xclip-tiny-random --case models/xclip-tiny-random/reference.safetensors"})
 final class VerifyCommand extends VclipCommand {
 
-    @Option(names = "--model", required = true, paramLabel = "DIR", description = "model folder")
-    Path model;
+    @Mixin
+    ModelOption model = new ModelOption();
 
     @Option(names = "--case", required = true, paramLabel = "FILE", description = "case file (.safetensors)")
     Path caseFile;
@@ -31,18 +30,16 @@ final class VerifyCommand extends VclipCommand {
 
     @Override
     public Integer call() {
-        try (VideoTextModel m = ModelFolder.load(model); SafeTensors file = SafeTensors.open(caseFile)) {
-            List<ReferenceCheck.Result> results = ReferenceCheck.run(m, file);
-            long failed = results.stream().filter(ReferenceCheck.Result::failed).count();
-            long compared = results.stream().filter(r -> r.status() != ReferenceCheck.Status.UNKNOWN_NAME).count();
+        try (VideoTextModel m = model.load(); SafeTensors file = SafeTensors.open(caseFile)) {
+            ReferenceCheck.Report report = ReferenceCheck.run(m, file);
             if (json) {
-                printJson(new java.util.TreeMap<>(Map.of("results", results, "passed", compared - failed,
-                        "failed", failed)));
+                printJson(new java.util.TreeMap<>(Map.of("results", report.results(), "passed", report.passed(),
+                        "failed", report.failed())));
             } else {
-                results.forEach(out()::println);
-                out().println((compared - failed) + " passed, " + failed + " failed");
+                report.results().forEach(out()::println);
+                out().println(report.summary());
             }
-            return failed == 0 && compared > 0 ? 0 : 1;
+            return report.failed() == 0 && report.passed() > 0 ? 0 : 1;
         }
     }
 }

@@ -5,7 +5,6 @@ import dev.vclip.data.ParseReport;
 import dev.vclip.data.VideoList;
 import dev.vclip.data.synth.SyntheticDataset;
 import dev.vclip.eval.ClassificationMetrics;
-import dev.vclip.model.ModelFolder;
 import dev.vclip.model.VideoTextModel;
 import dev.vclip.report.RunReport;
 import dev.vclip.report.Tables;
@@ -13,7 +12,6 @@ import dev.vclip.task.FeatureStore;
 import dev.vclip.task.RecognitionReport;
 import dev.vclip.task.VideoEncoder;
 import dev.vclip.task.ZeroShot;
-import dev.vclip.video.Sampling;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -33,14 +31,14 @@ import java.util.Map;
                 + "--views 2x3"})
 final class ZeroshotCommand extends VclipCommand {
 
-    @Option(names = "--model", required = true, paramLabel = "DIR", description = "model folder")
-    Path model;
+    @Mixin
+    ModelOption model = new ModelOption();
 
     @Option(names = "--list", required = true, paramLabel = "FILE", description = "X-CLIP list: 'path label' per line")
     Path list;
 
-    @Option(names = "--labels", required = true, paramLabel = "FILE", description = "labels CSV: id,name")
-    Path labels;
+    @Mixin
+    RecognitionOptions recognition = new RecognitionOptions();
 
     @Option(names = "--videos", paramLabel = "DIR|TAR", description = "where the videos are: DATA.ROOT, the folder or "
             + ".tar the list's paths are relative to (default: <list folder>/videos if it exists, else the list's "
@@ -52,14 +50,6 @@ final class ZeroshotCommand extends VclipCommand {
     void root(Path root) {
         videos = root;
     }
-
-    @Option(names = "--template", paramLabel = "TEXT", converter = Checks.NotBlank.class,
-            description = "class text; {} is the class name (default: '${DEFAULT-VALUE}')")
-    String template = "{}";
-
-    @Option(names = "--views", paramLabel = "CLIPSxCROPS", converter = Views.Converter.class, description = "temporal "
-            + "clips x spatial crops (1 or 3), as TEST.NUM_CLIP x TEST.NUM_CROP (default: ${DEFAULT-VALUE})")
-    Views views = Views.ONE;
 
     @Option(names = "--top", paramLabel = "K", converter = Checks.AtLeastOne.class,
             description = "classes listed per video in the report's predictions (default: ${DEFAULT-VALUE})")
@@ -77,16 +67,15 @@ final class ZeroshotCommand extends VclipCommand {
     @Override
     public Integer call() {
         ParseReport parse = strict ? ParseReport.strict() : ParseReport.lenient();
-        LabelTable labelTable = LabelTable.read(labels, parse);
+        LabelTable labelTable = LabelTable.read(recognition.labels, parse);
         VideoList videoList = VideoList.read(list, dataRoot(list, videos).toString(), labelTable, VideoList.Layout.AUTO,
                 parse);
-        try (VideoTextModel m = ModelFolder.load(model); FeatureStore store = encoding.openStore(m)) {
-            Sampling sampling = new Sampling.SegmentMiddle(encoding.framesFor(m), views.clips());
-            VideoEncoder encoder = encoding.encoder(m, sampling, views.crops(), store);
+        try (VideoTextModel m = model.load(); FeatureStore store = encoding.openStore(m)) {
+            VideoEncoder encoder = recognition.encoder(encoding, m, store);
             ZeroShot.Result r;
             try (dev.vclip.report.Progress progress = ConsoleProgress.start("zero-shot: encode videos",
                     videoList.size())) {
-                r = ZeroShot.run(m, videoList.entries(), labelTable, template, encoder,
+                r = ZeroShot.run(m, videoList.entries(), labelTable, recognition.template, encoder,
                         progress::stepTo);
             }
             int[] twins = SyntheticDataset.directionTwins(list.toAbsolutePath().getParent()).orElse(null);
@@ -135,9 +124,9 @@ final class ZeroshotCommand extends VclipCommand {
 
     private RunReport report(ZeroShot.Result r, LabelTable labels, ParseReport parse, int[] twins) {
         RunReport report = RunReport.create("Zero-shot recognition", typedCommandLine());
-        report.summary("model", String.valueOf(model.toAbsolutePath().normalize().getFileName()))
+        report.summary("model", model.name())
                 .summary("skipped", r.skipped().size() + parse.skippedCount());
-        RecognitionReport.addTo(report, r, labels, twins, Map.of("views", views.toString(),
+        RecognitionReport.addTo(report, r, labels, twins, Map.of("views", recognition.views.toString(),
                 "skipped_lines", parse.skippedCount()));
         int k = Math.min(top, labels.size());
         List<List<Object>> predictions = new ArrayList<>();

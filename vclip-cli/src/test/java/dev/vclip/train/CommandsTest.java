@@ -1,5 +1,7 @@
 package dev.vclip.train;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -22,6 +24,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class CommandsTest {
 
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     @TempDir
     Path dir;
 
@@ -42,6 +46,16 @@ class CommandsTest {
         int exit = cli.execute(args);
         cli.getOut().flush();
         return new Outcome(exit, out.toString(StandardCharsets.UTF_8), err.toString());
+    }
+
+    /** Rates are fractions in [0, 1], and the object says so: {@code "rate_unit": "fraction"}. */
+    private static void assertFractions(JsonNode node, String... keys) {
+        assertEquals("fraction", node.path("rate_unit").asText(), node.toString());
+        for (String key : keys) {
+            assertTrue(node.path(key).isNumber(), key + " in " + node);
+            double rate = node.path(key).asDouble();
+            assertTrue(rate >= 0 && rate <= 1, key + " is not a fraction: " + node);
+        }
     }
 
     private Path writeConfig() throws Exception {
@@ -81,6 +95,13 @@ class CommandsTest {
         assertTrue(Files.isRegularFile(out.resolve("model/model.safetensors")));
         assertTrue(Files.isRegularFile(out.resolve("report.html")));
         assertEquals(5, TrainLog.read(out.resolve("log.jsonl")).size()); // 4 steps + 1 validation
+        JsonNode validation = TrainLog.read(out.resolve("log.jsonl")).get(4);
+        assertFractions(validation, "top1", "top5");
+        JsonNode report = JSON.readTree(out.resolve("report.json").toFile());
+        assertFractions(report.path("data").path("test"), "top1", "top5");
+        assertFractions(report.path("data").path("training"), "best_top1");
+        assertEquals(report.path("summary").path("top-1").asDouble(), report.path("data").path("test").path("top1")
+                .asDouble(), 1e-12, "the summary and the payload store the same fraction");
 
         Outcome eval = run("EvalCommand", "-cfg", config.toString(), "--model", out.resolve("model").toString(),
                 "--no-cache", "--opts", "TEST.NUM_CLIP", "2", "TEST.NUM_CROP", "3");
@@ -91,6 +112,13 @@ class CommandsTest {
                 "--out", dir.resolve("probe").toString(), "--cache", dir.resolve("cache").toString());
         assertEquals(0, probe.exit(), probe.out() + probe.err());
         assertTrue(Files.isRegularFile(dir.resolve("probe/linear_probe.safetensors")));
+        JsonNode probeReport = JSON.readTree(dir.resolve("probe/report.json").toFile());
+        assertFractions(probeReport.path("data").path("linear_probe"), "top1", "top5");
+        assertEquals(probeReport.path("summary").path("top-5").asDouble(),
+                probeReport.path("data").path("linear_probe").path("top5").asDouble(), 1e-12);
+        for (JsonNode line : TrainLog.read(dir.resolve("probe/log.jsonl"))) {
+            assertFractions(line, "accuracy");
+        }
         Outcome again = run("LinearProbeCommand", "-cfg", config.toString(), "--model", out.resolve("model").toString(),
                 "--cache", dir.resolve("cache").toString());
         assertEquals(0, again.exit(), again.out() + again.err());
@@ -127,6 +155,7 @@ class CommandsTest {
         com.fasterxml.jackson.databind.JsonNode report = new com.fasterxml.jackson.databind.ObjectMapper()
                 .readTree(out.resolve("report.json").toFile());
         com.fasterxml.jackson.databind.JsonNode b = report.path("data").path("base_to_novel");
+        assertFractions(b, "base_top1", "novel_top1", "hm");
         double base = b.path("base_top1").asDouble();
         double novel = b.path("novel_top1").asDouble();
         assertTrue(b.has("hm") && report.path("data").path("test").has("top1"), report.toString());

@@ -2,9 +2,8 @@ package dev.vclip.weights;
 
 import dev.vclip.cli.Main;
 import dev.vclip.model.ModelFolder;
-import dev.vclip.model.ReferenceCheck;
 import dev.vclip.model.VideoTextModel;
-import dev.vclip.weights.TorchSaveWriter.StateDict;
+import dev.vclip.verify.ReferenceCheck;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -16,7 +15,6 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -33,18 +31,7 @@ class ConvertEndToEndTest {
     Path dir;
 
     private Path originalCheckpoint(String fixture) throws IOException {
-        Path folder = OriginalLayout.fixtureFolder(fixture);
-        boolean xclip = fixture.startsWith("xclip");
-        TorchSaveWriter w = new TorchSaveWriter();
-        Map<String, Object> checkpoint = new LinkedHashMap<>();
-        checkpoint.put("model", new StateDict(OriginalLayout.toOriginal(
-                OriginalLayout.readSafetensors(folder.resolve("model.safetensors")), xclip, w)));
-        checkpoint.put("epoch", 29L);
-        checkpoint.put("config", new TorchSaveWriter.PickledObject("yacs.config", "CfgNode",
-                Map.of("TRAIN", "x"), Map.of()));
-        Path file = dir.resolve(fixture + ".pth");
-        w.write(file, checkpoint);
-        return file;
+        return OriginalLayout.writeOriginalCheckpoint(fixture, dir.resolve(fixture + ".pth"), Map.of());
     }
 
     private static int run(StringBuilder output, String... args) {
@@ -118,8 +105,9 @@ class ConvertEndToEndTest {
         Files.copy(folder.resolve("config.json"), model.resolve("config.json"));
         try (VideoTextModel m = ModelFolder.load(model);
              SafeTensors caseFile = SafeTensors.open(folder.resolve("case.safetensors"))) {
-            List<ReferenceCheck.Result> results = ReferenceCheck.run(m, caseFile);
-            assertTrue(results.stream().noneMatch(ReferenceCheck.Result::failed), results.toString());
+            ReferenceCheck.Report report = ReferenceCheck.run(m, caseFile);
+            assertEquals(0, report.failed(), report.results().toString());
+            assertTrue(report.passed() > 0, report.summary());
         }
     }
 

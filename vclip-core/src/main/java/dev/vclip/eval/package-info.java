@@ -10,8 +10,7 @@
  *       (XCLIP_Baseline, scikit-learn {@code roc_auc_score} / {@code average_precision_score});</li>
  *   <li>{@link dev.vclip.eval.DetectionMetrics}: ActivityNet temporal-detection mAP, Moment-DETR moment retrieval
  *       and our rule for turning frame scores into scored segments;</li>
- *   <li>{@link dev.vclip.eval.BaseToNovel}: the harmonic mean of base and novel accuracy;</li>
- *   <li>{@link dev.vclip.eval.MetricCases}: golden {@code cases.json} files and a checker for them.</li>
+ *   <li>{@link dev.vclip.eval.BaseToNovel}: the harmonic mean of base and novel accuracy.</li>
  * </ul>
  *
  * <p>Everything is plain Java in double precision: score matrices come in as {@code double[][]} (or

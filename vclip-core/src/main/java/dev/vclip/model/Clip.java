@@ -561,6 +561,11 @@ public final class Clip extends ClipFamilyModel {
         }
 
         @Override
+        public Class<Clip> modelClass() {
+            return Clip.class;
+        }
+
+        @Override
         public VideoTextModel create(ModelConfig config, ModelWeights weights, ClipTokenizer tokenizer) {
             return new Clip(config, weights, tokenizer);
         }

@@ -568,6 +568,11 @@ public final class Clip4Clip extends ClipFamilyModel {
         }
 
         @Override
+        public Class<Clip4Clip> modelClass() {
+            return Clip4Clip.class;
+        }
+
+        @Override
         public VideoTextModel create(ModelConfig config, ModelWeights weights, ClipTokenizer tokenizer) {
             return new Clip4Clip(config, weights, tokenizer);
         }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.vclip.weights.AtomicFiles;
 import dev.vclip.weights.StoredTensor;
 
 import java.io.IOException;
@@ -228,6 +229,15 @@ public record ModelConfig(ModelFamily family, int projectionDim, double logitSca
         family.writeConfig(this, root, t, v);
         root.put("torch_dtype", "float32");
         return root;
+    }
+
+    /** Writes {@link #toJson()} to {@code configJson}, pretty-printed, atomically (temporary file, then rename). */
+    public void write(Path configJson) {
+        try {
+            AtomicFiles.write(configJson, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(toJson()));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot serialise a config: " + e.getMessage(), e);
+        }
     }
 
     /** A short human-readable summary, e.g. for {@code vclip info}. */

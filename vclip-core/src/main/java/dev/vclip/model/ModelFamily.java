@@ -86,6 +86,12 @@ public interface ModelFamily {
         return null;
     }
 
+    /**
+     * The class of the models {@link #create} makes, so that a caller asking for a class ({@code XClip.load}) is told
+     * from the config alone, before any weight is read, that this family makes another.
+     */
+    Class<? extends VideoTextModel> modelClass();
+
     /** Wraps weights that fit {@code config} (checked against {@link #parameterShapes}) into the model. */
     VideoTextModel create(ModelConfig config, ModelWeights weights, ClipTokenizer tokenizer);
 

@@ -29,23 +29,37 @@ import java.util.function.Consumer;
  */
 public final class ModelFolder {
     private static final System.Logger LOG = System.getLogger(ModelFolder.class.getName());
+    private static final Consumer<String> LOGGED = w -> LOG.log(System.Logger.Level.WARNING, w);
 
     private ModelFolder() {
     }
 
     /** Loads whichever family config.json names; warnings (ignored keys, unused tensors) go to the logger. */
     public static VideoTextModel load(Path dir) {
-        return load(dir, w -> LOG.log(System.Logger.Level.WARNING, w));
+        return load(dir, LOGGED);
     }
 
-    /** Loads a folder whose model must be of class {@code type} (an error naming the folder's family otherwise). */
+    /**
+     * Loads a folder whose model must be of class {@code type}. The folder's family is checked first, from its
+     * config.json alone: a folder of another family fails at once, naming the folder, its {@code model_type} and
+     * family, before any weight is read.
+     */
     public static <M extends VideoTextModel> M load(Path dir, Class<M> type) {
-        VideoTextModel model = load(dir);
+        if (Files.isDirectory(dir) && hasModelType(dir)) {
+            ModelConfig config = ModelConfig.read(dir.resolve("config.json"), LOGGED);
+            Class<? extends VideoTextModel> made = config.family().modelClass();
+            if (!type.isAssignableFrom(made)) {
+                throw new ConfigException(dir + ": config.json says model_type '" + config.modelType() + "', "
+                        + config.family().displayName() + ", which loads as " + made.getSimpleName() + ", not "
+                        + type.getSimpleName() + "; load it with ModelFolder.load(dir)");
+            }
+        }
+        VideoTextModel model = load(dir, LOGGED); // an original run folder: its family shows once its weights are read
         if (!type.isInstance(model)) {
             String family = model.family().displayName();
             model.close();
-            throw new ConfigException(dir.resolve("config.json") + ": the model is " + family + ", not "
-                    + type.getSimpleName() + "; load it with ModelFolder.load");
+            throw new ConfigException(dir + ": the model is " + family + ", not " + type.getSimpleName()
+                    + "; load it with ModelFolder.load(dir)");
         }
         return type.cast(model);
     }

@@ -481,6 +481,11 @@ public final class XClip extends ClipFamilyModel {
         }
 
         @Override
+        public Class<XClip> modelClass() {
+            return XClip.class;
+        }
+
+        @Override
         public VideoTextModel create(ModelConfig config, ModelWeights weights, ClipTokenizer tokenizer) {
             return new XClip(config, weights, tokenizer);
         }

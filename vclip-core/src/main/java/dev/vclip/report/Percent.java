@@ -8,6 +8,14 @@ import com.fasterxml.jackson.annotation.JsonValue;
  */
 public record Percent(double fraction) {
 
+    /**
+     * The JSON key that says how the rates beside it are written, with its one value: {@code "rate_unit": "fraction"}
+     * (0.523 is 52.3 %). Every JSON document and log line vclip writes with rates in it carries it.
+     */
+    public static final String UNIT_KEY = "rate_unit";
+    /** See {@link #UNIT_KEY}. */
+    public static final String UNIT = "fraction";
+
     public static Percent of(double fraction) {
         return new Percent(fraction);
     }

@@ -20,8 +20,8 @@ import java.util.Map;
  * same figures as JSON under {@code metrics}.
  *
  * <p>Every rate in the JSON is a fraction (0.523 is 52.3 %), in {@code data.metrics} as in the summary, and the
- * payload says so ({@code rate_unit}). The metric functions return percent, as the reference code does; this is the
- * one place that converts.
+ * payload says so ({@code rate_unit}). The metric functions return percent, as the reference code does; the reports
+ * and logs convert where they write them.
  */
 public final class RecognitionReport {
     private RecognitionReport() {
@@ -38,7 +38,7 @@ public final class RecognitionReport {
         report.summary("top-1", r.metrics().top1() / 100, "%")
                 .summary("top-5", r.metrics().top5() / 100, "%");
         Map<String, Object> json = new LinkedHashMap<>();
-        json.put("rate_unit", "fraction");
+        json.put(Percent.UNIT_KEY, Percent.UNIT);
         json.put("top1", r.metrics().top1() / 100);
         json.put("top5", r.metrics().top5() / 100);
         if (twins != null) {

@@ -71,6 +71,12 @@ public final class ClipTokenizer {
     public static final String BUNDLED_VOCABULARY = "/dev/vclip/tokenizer/bpe_simple_vocab_16e6.txt.gz";
     /** Context length of every released CLIP text encoder. */
     public static final int DEFAULT_CONTEXT_LENGTH = 77;
+    /**
+     * The tokenizer files a model folder may carry, which {@link #forModelDir} reads or HF writes next to them; copied
+     * with the weights when a model folder is saved or converted.
+     */
+    public static final List<String> FOLDER_FILES = List.of("vocab.json", "merges.txt", "tokenizer.json",
+            "tokenizer_config.json", "special_tokens_map.json", "bpe_simple_vocab_16e6.txt.gz");
 
     /**
      * The split pattern of simple_tokenizer.py, with the flags Java needs to behave like the Python regex module

@@ -6,8 +6,7 @@
  *   <li>{@link dev.vclip.tokenizer.ClipTokenizer}: loading (HF {@code vocab.json} + {@code merges.txt}, openai
  *       {@code bpe_simple_vocab_16e6.txt.gz}, or the bundled copy of the latter), encode, decode;</li>
  *   <li>{@link dev.vclip.tokenizer.PythonText}: the Python string semantics the tokenizer depends on
- *       ({@code html.unescape}, {@code str.strip}, {@code str.lower});</li>
- *   <li>{@link dev.vclip.tokenizer.TokenizerCases}: golden {@code cases.jsonl} files and a checker for them.</li>
+ *       ({@code html.unescape}, {@code str.strip}, {@code str.lower}).</li>
  * </ul>
  *
  * <p>Resources under {@code dev/vclip/tokenizer/}: the openai vocabulary (MIT, {@code LICENSE-CLIP.txt}) and

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vclip.model.ModelConfig;
+import dev.vclip.tokenizer.ClipTokenizer;
 import dev.vclip.weights.ModelWeights;
 import dev.vclip.weights.SafeTensors;
 import dev.vclip.weights.WeightsException;
@@ -42,9 +43,6 @@ public final class Checkpoints {
     public static final String OPTIMIZER_FILE = "optimizer.safetensors";
     public static final String STATE_FILE = "trainer_state.json";
     public static final String CONFIG_FILE = "train_config.yaml";
-    /** The tokenizer files a model folder may carry (copied with the weights). */
-    public static final List<String> TOKENIZER_FILES = List.of("vocab.json", "merges.txt", "tokenizer.json",
-            "tokenizer_config.json", "special_tokens_map.json", "bpe_simple_vocab_16e6.txt.gz");
     private static final Pattern STEP_DIR = Pattern.compile("step-(\\d{8})");
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -150,10 +148,10 @@ public final class Checkpoints {
 
     private static void writeModelFiles(Path dir, ModelConfig config, ModelWeights weights, Path tokenizerDir)
             throws IOException {
-        writeBytes(dir.resolve("config.json"), JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(config.toJson()));
+        config.write(dir.resolve("config.json"));
         SafeTensors.write(dir.resolve(MODEL_FILE), weights.toStoredTensors(), Map.of("format", "pt"));
         if (tokenizerDir != null) {
-            for (String name : TOKENIZER_FILES) {
+            for (String name : ClipTokenizer.FOLDER_FILES) {
                 Path src = tokenizerDir.resolve(name);
                 if (Files.isRegularFile(src)) {
                     Files.copy(src, dir.resolve(name), StandardCopyOption.REPLACE_EXISTING);

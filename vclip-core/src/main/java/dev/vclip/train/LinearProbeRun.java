@@ -10,6 +10,7 @@ import dev.vclip.eval.ClassificationMetrics;
 import dev.vclip.model.ConfigException;
 import dev.vclip.model.ModelFolder;
 import dev.vclip.model.VideoTextModel;
+import dev.vclip.report.Percent;
 import dev.vclip.report.Progress;
 import dev.vclip.report.RunReport;
 import dev.vclip.report.Series;
@@ -34,7 +35,8 @@ import java.util.Map;
  * a {@link FeatureStore} (so a second probe over the same videos decodes nothing), then a {@link LinearProbe} trained
  * on the training list (one centre view per video) and evaluated on the validation list with
  * {@code TEST.NUM_CLIP × TEST.NUM_CROP} views (softmax per view, summed). Writes {@code linear_probe.safetensors},
- * {@code log.jsonl} (loss and accuracy per epoch) and a report with the curves.
+ * {@code log.jsonl} (loss and accuracy per epoch) and a report with the curves; rates in the JSON are fractions
+ * ({@code "rate_unit": "fraction"}).
  */
 public final class LinearProbeRun {
     private LinearProbeRun() {
@@ -156,7 +158,7 @@ public final class LinearProbeRun {
         StringBuilder log = new StringBuilder();
         for (LinearProbe.Epoch e : r.history()) {
             log.append(json.createObjectNode().put("type", "probe").put("epoch", e.epoch()).put("loss", e.loss())
-                    .put("accuracy", e.accuracy())).append('\n');
+                    .put(Percent.UNIT_KEY, Percent.UNIT).put("accuracy", e.accuracy())).append('\n');
         }
         AtomicFiles.write(out.resolve("log.jsonl"), log.toString().getBytes(StandardCharsets.UTF_8));
         AtomicFiles.write(out.resolve("config.yaml"), cfg.toYaml().getBytes(StandardCharsets.UTF_8));
@@ -172,9 +174,10 @@ public final class LinearProbeRun {
         report.lineChart("Training accuracy", List.of(Series.xy("accuracy", epochs,
                 r.history().stream().mapToDouble(e -> 100 * e.accuracy()).toArray())), "epoch", "accuracy (%)");
         Map<String, Object> payload = new java.util.LinkedHashMap<>();
+        payload.put(Percent.UNIT_KEY, Percent.UNIT);
         if (r.metrics() != null) {
-            payload.put("top1", r.metrics().top1());
-            payload.put("top5", r.metrics().top5());
+            payload.put("top1", r.metrics().top1() / 100);
+            payload.put("top5", r.metrics().top5() / 100);
         }
         payload.put("epochs", r.history().size());
         payload.put("final_train_loss", r.history().get(r.history().size() - 1).loss());

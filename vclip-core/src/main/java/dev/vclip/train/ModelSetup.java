@@ -64,8 +64,8 @@ public final class ModelSetup {
     private static TrainableModel load(TrainConfig cfg, ModelConfig config, List<TensorFile> files, Path tokenizerDir) {
         try {
             VlPrompts.Spec spec = VlPrompts.spec(cfg);
-            Map<String, long[]> prompts = VlPrompts.shapes(spec, config);
             ModelConfig prompted = VlPrompts.apply(spec, config);
+            Map<String, long[]> prompts = VlPrompts.shapes(config, prompted);
             Map<String, long[]> expected = new LinkedHashMap<>(ModelFolder.parameterShapes(prompted));
             boolean missing = prompts.keySet().stream().anyMatch(n -> files.stream().noneMatch(f -> f.names().contains(n)));
             if (missing) {
@@ -74,7 +74,7 @@ public final class ModelSetup {
                 TensorFile withEmbedding = files.stream()
                         .filter(f -> f.names().contains("text_model.embeddings.token_embedding.weight"))
                         .findFirst().orElseThrow();
-                files.add(VlPrompts.init(spec, config, withEmbedding, tokenizer, cfg.integer("SEED")));
+                files.add(VlPrompts.init(spec, prompts, withEmbedding, tokenizer, cfg.integer("SEED")));
             }
             return TrainableModel.load(prompted, files, expected, tokenizerDir,
                     shapes -> ParameterPlan.of(shapes, config.family(), cfg));

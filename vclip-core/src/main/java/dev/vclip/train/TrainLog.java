@@ -1,9 +1,10 @@
 package dev.vclip.train;
 
-import dev.vclip.eval.DirectionPairs;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.vclip.eval.DirectionPairs;
+import dev.vclip.report.Percent;
 
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -18,8 +19,9 @@ import java.util.List;
 /**
  * {@code OUTPUT/log.jsonl}: one JSON object per line, flushed as written. Training lines
  * ({@code "type":"train"}) carry step (optimiser updates done, 1-based), epoch, loss, lr, grad_norm, clips_per_s and
- * seconds; validation lines ({@code "type":"val"}) epoch, top1, top5. A resumed run first drops the lines written
- * after its checkpoint, so the log reads as one uninterrupted run.
+ * seconds; validation lines ({@code "type":"val"}) epoch, step, top1, top5 and videos, rates as fractions with
+ * {@code "rate_unit": "fraction"}. A resumed run first drops the lines written after its checkpoint, so the log reads
+ * as one uninterrupted run.
  */
 public final class TrainLog implements AutoCloseable {
 
@@ -99,14 +101,29 @@ public final class TrainLog implements AutoCloseable {
         write(n);
     }
 
-    /** A validation line; {@code pairs} (direction-pair metrics of a vclip synth set, in percent here) may be null. */
+    /**
+     * A validation line, rates as fractions ({@code "rate_unit": "fraction"}).
+     *
+     * @param top1  top-1 accuracy, a fraction (0.523 is 52.3 %)
+     * @param top5  top-5 accuracy, a fraction
+     * @param pairs direction-pair metrics of a vclip synth set, or null
+     */
     public void validation(int epoch, long step, double top1, double top5, int videos, DirectionPairs.Result pairs) {
-        ObjectNode n = JSON.createObjectNode().put("type", "val").put("epoch", epoch).put("step", step).put("top1", top1)
-                .put("top5", top5).put("videos", videos);
+        ObjectNode n = JSON.createObjectNode().put("type", "val").put("epoch", epoch).put("step", step)
+                .put(Percent.UNIT_KEY, Percent.UNIT).put("top1", top1).put("top5", top5).put("videos", videos);
         if (pairs != null) {
-            n.put("direction_top1", 100 * pairs.top1()).put("order", 100 * pairs.pairAccuracy());
+            n.put("direction_top1", pairs.top1()).put("order", pairs.pairAccuracy());
         }
         write(n);
+    }
+
+    /**
+     * A rate of a validation line as a fraction: as written, or divided by 100 on lines without
+     * {@code rate_unit} (logs of earlier versions, in percent), so a resumed run's log reads as one.
+     */
+    public static double rate(JsonNode line, String key) {
+        double value = line.path(key).asDouble();
+        return line.has(Percent.UNIT_KEY) ? value : value / 100;
     }
 
     private synchronized void write(ObjectNode n) {

@@ -9,6 +9,7 @@ import dev.vclip.data.VideoList;
 import dev.vclip.data.synth.SyntheticDataset;
 import dev.vclip.eval.DirectionPairs;
 import dev.vclip.model.ConfigException;
+import dev.vclip.report.Percent;
 import dev.vclip.report.Progress;
 import dev.vclip.report.RunReport;
 import dev.vclip.report.Series;
@@ -276,8 +277,8 @@ public final class TrainRun {
                                 cfg.integer("TRAIN.BATCH_SIZE"), null, "validate epoch " + epoch);
                         best = Math.max(best, r.metrics().top1());
                         DirectionPairs.Result pairs = directionTwins == null ? null : r.directionPairs(directionTwins);
-                        log.validation(epoch, trainer.updates(), r.metrics().top1(), r.metrics().top5(), r.videos().size(),
-                                pairs);
+                        log.validation(epoch, trainer.updates(), r.metrics().top1() / 100, r.metrics().top5() / 100,
+                                r.videos().size(), pairs);
                         out.printf(Locale.ROOT, "validate   epoch %d: top-1 %.2f %%  top-5 %.2f %%  (max top-1 %.2f %%)%s%n",
                                 epoch, r.metrics().top1(), r.metrics().top5(), best,
                                 pairs == null ? "" : "  " + pairs.describe());
@@ -417,11 +418,11 @@ public final class TrainRun {
                 }
             } else if ("val".equals(n.path("type").asText())) {
                 epochs.add(n.path("epoch").asDouble() + 1);
-                top1.add(n.path("top1").asDouble());
-                top5.add(n.path("top5").asDouble());
+                top1.add(100 * TrainLog.rate(n, "top1")); // the chart shows percent
+                top5.add(100 * TrainLog.rate(n, "top5"));
                 if (n.has("direction_top1")) {
-                    directionTop1.add(n.path("direction_top1").asDouble());
-                    order.add(n.path("order").asDouble());
+                    directionTop1.add(100 * TrainLog.rate(n, "direction_top1"));
+                    order.add(100 * TrainLog.rate(n, "order"));
                 }
             }
         }
@@ -441,19 +442,21 @@ public final class TrainRun {
                 report.summary("base-to-novel: base top-1", baseNovel.base() / 100, "%")
                         .summary("base-to-novel: novel top-1", baseNovel.novel() / 100, "%")
                         .summary("base-to-novel: HM", baseNovel.harmonicMean() / 100, "%");
-                report.json("base_to_novel", Map.of("base_top1", baseNovel.base(), "novel_top1", baseNovel.novel(),
-                        "hm", baseNovel.harmonicMean(), "novel_videos", baseNovel.novelVideos()));
+                report.json("base_to_novel", Map.of(Percent.UNIT_KEY, Percent.UNIT, "base_top1", baseNovel.base() / 100,
+                        "novel_top1", baseNovel.novel() / 100, "hm", baseNovel.harmonicMean() / 100,
+                        "novel_videos", baseNovel.novelVideos()));
             }
             Map<String, Object> test = new java.util.LinkedHashMap<>();
-            test.put("top1", result.finalEval().metrics().top1());
-            test.put("top5", result.finalEval().metrics().top5());
+            test.put(Percent.UNIT_KEY, Percent.UNIT);
+            test.put("top1", result.finalEval().metrics().top1() / 100);
+            test.put("top5", result.finalEval().metrics().top5() / 100);
             test.put("videos", result.finalEval().videos().size());
             if (directionTwins != null) {
                 DirectionPairs.Result pairs = result.finalEval().directionPairs(directionTwins);
                 report.summary("top-1, direction-only classes", pairs.top1(), "%")
                         .summary("order (true class above its twin)", pairs.pairAccuracy(), "%");
-                test.put("direction_only_top1", 100 * pairs.top1());
-                test.put("order_accuracy", 100 * pairs.pairAccuracy());
+                test.put("direction_only_top1", pairs.top1());
+                test.put("order_accuracy", pairs.pairAccuracy());
             }
             report.json("test", test);
         }
@@ -480,8 +483,9 @@ public final class TrainRun {
         }
         report.table("Configuration", List.of("key", "value", "from"), config);
         report.notes("Notes", result.notes());
-        report.json("training", Map.of("updates", result.updates(), "last_loss", result.lastLoss(),
-                "best_top1", result.bestTop1(), "schedule_total_micro_steps", schedule.totalSteps(),
+        report.json("training", Map.of(Percent.UNIT_KEY, Percent.UNIT, "updates", result.updates(),
+                "last_loss", result.lastLoss(), "best_top1", result.bestTop1() / 100,
+                "schedule_total_micro_steps", schedule.totalSteps(),
                 "schedule_warmup_micro_steps", schedule.warmupSteps()));
         report.writeJson(result.output().resolve("report.json"));
         report.writeHtml(result.output().resolve("report.html"));

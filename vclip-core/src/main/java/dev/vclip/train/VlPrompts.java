@@ -92,21 +92,24 @@ public final class VlPrompts {
         return prompted;
     }
 
-    /** The prompt parameters a spec adds to a model, with shapes. */
-    public static Map<String, long[]> shapes(Spec s, ModelConfig config) {
-        Map<String, long[]> out = new LinkedHashMap<>(ModelFolder.parameterShapes(apply(s, config)));
+    /**
+     * The prompt parameters {@code prompted} (a config {@link #apply} gave) has beyond {@code config}, with shapes.
+     */
+    public static Map<String, long[]> shapes(ModelConfig config, ModelConfig prompted) {
+        Map<String, long[]> out = new LinkedHashMap<>(ModelFolder.parameterShapes(prompted));
         out.keySet().removeAll(ModelFolder.parameterShapes(config).keySet());
         return out;
     }
 
     /**
-     * Initial values of the prompt parameters; {@code weights} holds the model's token embedding (for CTX_INIT), and
-     * {@code tokenizer} tokenizes CTX_INIT.
+     * Initial values of the prompt parameters ({@code prompts}: names and shapes, from {@link #shapes});
+     * {@code weights} holds the model's token embedding (for CTX_INIT), and {@code tokenizer} tokenizes CTX_INIT.
      */
-    static MemoryTensors init(Spec s, ModelConfig config, TensorFile weights, ClipTokenizer tokenizer, long seed) {
+    static MemoryTensors init(Spec s, Map<String, long[]> prompts, TensorFile weights, ClipTokenizer tokenizer,
+                              long seed) {
         MemoryTensors out = new MemoryTensors("VL prompts");
         Random random = new Random(seed ^ 0x70726F6D7074L); // "prompt"
-        for (Map.Entry<String, long[]> e : shapes(s, config).entrySet()) {
+        for (Map.Entry<String, long[]> e : prompts.entrySet()) {
             long[] shape = e.getValue();
             float[] values = new float[(int) (shape[0] * shape[1])];
             boolean fromWords = e.getKey().equals(TEXT_EMBEDDINGS) && !s.ctxInit().isBlank() && s.textTokens() <= 4;

@@ -2,8 +2,9 @@
  * Decoding, sampling and transforms of video frames: {@link dev.vclip.video.RgbFrame} (8-bit RGB images),
  * {@link dev.vclip.video.PillowResize} (a bit-exact port of Pillow's bicubic resize) and
  * {@link dev.vclip.video.ClipImageProcessor} (Hugging Face's CLIPImageProcessor: resize, centre crop, rescale,
- * normalise), with {@link dev.vclip.video.ProcessorCases} to verify them against golden files.
+ * normalise).
  *
- * <p>Depends only on {@code dev.vclip.weights} (for reading tensors), for now.
+ * <p>Depends on nothing else in vclip but {@code dev.vclip.VclipException}. The golden files they are checked against
+ * are read by {@code dev.vclip.verify.ProcessorCases} ({@code vclip preprocess --verify}), in vclip-cli.
  */
 package dev.vclip.video;

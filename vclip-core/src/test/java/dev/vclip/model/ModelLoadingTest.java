@@ -105,6 +105,22 @@ class ModelLoadingTest {
     }
 
     @Test
+    void askingForAnotherFamilysClassFailsFromTheConfigBeforeAnyWeightIsRead() throws IOException {
+        Path clipFolder = ReferenceParityTest.fixture("clip-tiny-a");
+        ConfigException wrong = assertThrows(ConfigException.class, () -> XClip.load(clipFolder).close());
+        String m = wrong.getMessage();
+        assertTrue(m.startsWith(clipFolder.toString()) && m.contains("model_type 'clip'") && m.contains("not XClip")
+                && m.contains("ModelFolder.load"), m);
+
+        // a clip config.json with weights that cannot even be opened: the class check comes first
+        Files.copy(clipFolder.resolve("config.json"), dir.resolve("config.json"));
+        Files.writeString(dir.resolve("model.safetensors"), "not a safetensors file");
+        ConfigException first = assertThrows(ConfigException.class, () -> XClip.load(dir).close());
+        assertTrue(first.getMessage().contains("model_type 'clip'"), first.getMessage());
+        assertThrows(WeightsException.class, () -> Clip.load(dir).close(), "the right class goes on to the weights");
+    }
+
+    @Test
     void forwardPassesLeaveNothingBehindInTheModelOrTheCallersManager() {
         try (XClip model = XClip.load(XCLIP); NDManager manager = Torch.newManager()) {
             int weightsBefore = model.weights().manager().getManagedArrays().size();

@@ -8,7 +8,6 @@ import dev.vclip.data.synth.SyntheticDataset;
 import dev.vclip.model.ModelConfig;
 import dev.vclip.model.ModelFolder;
 import dev.vclip.model.VideoTextModel;
-import dev.vclip.weights.AtomicFiles;
 import dev.vclip.weights.SafeTensors;
 
 import java.io.IOException;
@@ -73,7 +72,7 @@ final class TaskFixtures {
         try (VideoTextModel model = ModelFolder.random(config, 11)) {
             Files.createDirectories(dir);
             SafeTensors.write(dir.resolve("model.safetensors"), model.weights().toStoredTensors(), Map.of("format", "pt"));
-            AtomicFiles.write(dir.resolve("config.json"), new ObjectMapper().writeValueAsBytes(config.toJson()));
+            config.write(dir.resolve("config.json"));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -139,6 +139,11 @@ public final class FramePoolingClip implements VideoTextModel {
         }
 
         @Override
+        public Class<FramePoolingClip> modelClass() {
+            return FramePoolingClip.class;
+        }
+
+        @Override
         public VideoTextModel create(ModelConfig config, ModelWeights weights, ClipTokenizer tokenizer) {
             return new FramePoolingClip(config, (Clip) clipFamily().create(asClip(config), weights, tokenizer));
         }

@@ -85,11 +85,11 @@ class ClipTokenizerTest {
             for (ClipTokenizer t : List.of(TestData.hfTokenizer(), TestData.bundledTokenizer())) {
                 int[] actual = t.encode(text);
                 if (!Arrays.equals(expected, actual)) {
-                    failures.add(TokenizerCases.visible(text, 80) + ": expected " + Arrays.toString(expected)
+                    failures.add(TestData.escaped(text, 80) + ": expected " + Arrays.toString(expected)
                             + ", got " + Arrays.toString(actual));
                 } else if (!t.decode(actual).equals(node.get("decoded").textValue())) {
-                    failures.add(TokenizerCases.visible(text, 80) + ": decodes to "
-                            + TokenizerCases.visible(t.decode(actual), 80));
+                    failures.add(TestData.escaped(text, 80) + ": decodes to "
+                            + TestData.escaped(t.decode(actual), 80));
                 }
             }
         }
@@ -118,7 +118,7 @@ class ClipTokenizerTest {
 
     @Test
     void decodingGivesThePiecesJoinedBySpacesForEveryFixtureCase() {
-        for (TokenizerCases.Case testCase : TestData.fixtureCases()) {
+        for (TestData.FixtureCase testCase : TestData.fixtureCases()) {
             if (Arrays.stream(testCase.ids()).anyMatch(id -> id >= 49406)) {
                 continue; // special tokens decode to their strings without </w>
             }
@@ -349,7 +349,7 @@ class ClipTokenizerTest {
     void concurrentEncodingGivesTheSameIdsAsSequential() throws Exception {
         ClipTokenizer fresh =
                 ClipTokenizer.fromHfFiles(TestData.resource("vocab.json"), TestData.resource("merges.txt"));
-        List<TokenizerCases.Case> cases = TestData.fixtureCases();
+        List<TestData.FixtureCase> cases = TestData.fixtureCases();
         ExecutorService pool = Executors.newFixedThreadPool(8);
         try {
             List<Future<Boolean>> results = new ArrayList<>();
@@ -357,7 +357,7 @@ class ClipTokenizerTest {
                 int offset = worker * 37;
                 results.add(pool.submit(() -> {
                     for (int i = 0; i < cases.size(); i++) {
-                        TokenizerCases.Case c = cases.get((i + offset) % cases.size());
+                        TestData.FixtureCase c = cases.get((i + offset) % cases.size());
                         if (!Arrays.equals(c.ids(), fresh.encode(c.text()))) {
                             return false;
                         }

@@ -30,8 +30,8 @@ class PythonTextTest {
             String expected = node.get(field).textValue();
             String got = actual.apply(input);
             if (!expected.equals(got)) {
-                failures.add("line " + lineNumber + " " + TokenizerCases.visible(input, 60) + ": expected "
-                        + TokenizerCases.visible(expected, 60) + ", got " + TokenizerCases.visible(got, 60));
+                failures.add("line " + lineNumber + " " + TestData.escaped(input, 60) + ": expected "
+                        + TestData.escaped(expected, 60) + ", got " + TestData.escaped(got, 60));
             }
         }
         assertTrue(lineNumber > 1000, resource + " has only " + lineNumber + " lines");

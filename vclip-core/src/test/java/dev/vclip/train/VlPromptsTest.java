@@ -53,7 +53,7 @@ class VlPromptsTest {
             }
             assertEquals("{}.", Evaluation.template(cfg, tm.config()));
         }
-        assertThrows(dev.vclip.model.ConfigException.class, () -> VlPrompts.shapes(VlPrompts.spec(cfg),
+        assertThrows(dev.vclip.model.ConfigException.class, () -> VlPrompts.apply(VlPrompts.spec(cfg),
                 TrainFixtures.tiny("xclip")));
         assertThrows(dev.vclip.model.ConfigException.class, () -> VlPrompts.spec(cfg.with(
                 "TRAINER.ViFi_CLIP.PROMPT_DEPTH_TEXT", "0")));

@@ -81,7 +81,7 @@ class ClipImageProcessorTest {
         try (TensorFile file = FramesFixture.open()) {
             double worst = 0;
             for (int i = 0; i < FramesFixture.FRAME_COUNT; i++) {
-                RgbFrame frame = ProcessorCases.frameFromTensor(file.get("frame_" + i));
+                RgbFrame frame = FramesFixture.frame(file.get("frame_" + i));
                 for (int s : new int[] {224, 112}) {
                     String name = (s == 224 ? "pixel_values_" : "pixel_values112_") + i;
                     float[] expected = file.get(name).toFloatArray();

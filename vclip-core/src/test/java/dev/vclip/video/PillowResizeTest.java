@@ -46,9 +46,9 @@ class PillowResizeTest {
     @ParameterizedTest(name = "frame_{0} at {1} equals {2} exactly")
     @MethodSource("framesAndSizes")
     void resizeMatchesPillowExactly(int i, int size, String goldenName) {
-        RgbFrame frame = ProcessorCases.frameFromTensor(file.get("frame_" + i));
+        RgbFrame frame = FramesFixture.frame(file.get("frame_" + i));
         StoredTensor golden = file.get(goldenName);
-        RgbFrame expected = ProcessorCases.frameFromTensor(golden);
+        RgbFrame expected = FramesFixture.frame(golden);
         int[] wh = ClipImageProcessor.shortestEdgeSize(frame.width(), frame.height(), size);
         RgbFrame actual = PillowResize.resizeBicubic(frame, wh[0], wh[1]);
         assertEquals(expected.width(), actual.width(), "width");

@@ -27,12 +27,31 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * Test helper: the HF fixture models taken back to the original OpenAI CLIP / X-CLIP layout by an inverse written
  * independently of {@link KeyMapping} (the reverse of HF's conversion scripts), for checkpoint round trips.
  */
-final class OriginalLayout {
+public final class OriginalLayout {
     private OriginalLayout() {
     }
 
-    static Path fixtureFolder(String name) {
+    public static Path fixtureFolder(String name) {
         return dev.vclip.TestResources.path("models/" + name);
+    }
+
+    /**
+     * The fixture's weights saved as X-CLIP's or OpenAI's training code would ({@code {'model': state dict, 'epoch',
+     * 'config': CfgNode}}), with {@code extra} tensors added to the state dict under their own names.
+     */
+    public static Path writeOriginalCheckpoint(String fixture, Path file, Map<String, StoredTensor> extra)
+            throws IOException {
+        TorchSaveWriter w = new TorchSaveWriter();
+        Map<String, Object> stateDict = toOriginal(readSafetensors(fixtureFolder(fixture).resolve("model.safetensors")),
+                fixture.startsWith("xclip"), w);
+        extra.forEach((name, t) -> stateDict.put(name, w.contiguous(t.dtype(), t.shape(), bytes(t))));
+        Map<String, Object> checkpoint = new LinkedHashMap<>();
+        checkpoint.put("model", new StateDict(stateDict));
+        checkpoint.put("epoch", 29L);
+        checkpoint.put("config", new TorchSaveWriter.PickledObject("yacs.config", "CfgNode", Map.of("TRAIN", "x"),
+                Map.of()));
+        w.write(file, checkpoint);
+        return file;
     }
 
     /** A safetensors file read whole: 8-byte header length, JSON header, little-endian data (F32 here). */

@@ -1,4 +1,4 @@
-package dev.vclip.eval;
+package dev.vclip.verify;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -6,6 +6,11 @@ import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.vclip.eval.BaseToNovel;
+import dev.vclip.eval.ClassificationMetrics;
+import dev.vclip.eval.DetectionMetrics;
+import dev.vclip.eval.LocalisationMetrics;
+import dev.vclip.eval.RetrievalMetrics;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -83,7 +88,8 @@ public final class MetricCases {
     }
 
     /** The outcome of one case; {@code message} is the first mismatch (or error), null when it passed. */
-    public record CaseResult(String section, String name, boolean passed, String message) {
+    public record CaseResult(String section, String name, boolean passed, String message)
+            implements CheckReport.Outcome {
 
         public String displayName() {
             return "[" + section + "] " + name;
@@ -99,24 +105,7 @@ public final class MetricCases {
     }
 
     /** Every case's result, and the parts of the file that were not checked. */
-    public record Report(List<CaseResult> results, List<NotChecked> notChecked) {
-
-        public long passed() {
-            return results.stream().filter(CaseResult::passed).count();
-        }
-
-        public long failed() {
-            return results.size() - passed();
-        }
-
-        public List<CaseResult> failures() {
-            return results.stream().filter(r -> !r.passed()).toList();
-        }
-
-        /** "N passed, M failed". */
-        public String summary() {
-            return passed() + " passed, " + failed() + " failed";
-        }
+    public record Report(List<CaseResult> results, List<NotChecked> notChecked) implements CheckReport<CaseResult> {
 
         /** Per section: {@code [passed, failed]}, sections in file order. */
         public Map<String, long[]> countsBySection() {

@@ -1,4 +1,4 @@
-package dev.vclip.eval;
+package dev.vclip.verify;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

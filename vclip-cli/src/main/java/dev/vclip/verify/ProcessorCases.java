@@ -1,5 +1,7 @@
-package dev.vclip.video;
+package dev.vclip.verify;
 
+import dev.vclip.video.ClipImageProcessor;
+import dev.vclip.video.RgbFrame;
 import dev.vclip.weights.DType;
 import dev.vclip.weights.SafeTensors;
 import dev.vclip.weights.StoredTensor;
@@ -46,7 +48,12 @@ public final class ProcessorCases {
      * @param passed     within the tolerance (exact for {@code resized*})
      * @param detail     a short human-readable note (shape problems, where the maximum is, errors)
      */
-    public record Result(String name, double maxAbsDiff, boolean exact, boolean passed, String detail) {
+    public record Result(String name, double maxAbsDiff, boolean exact, boolean passed, String detail)
+            implements CheckReport.Outcome {
+    }
+
+    /** Every golden tensor's check, frames in index order. */
+    public record Report(List<Result> results) implements CheckReport<Result> {
     }
 
     private static final Pattern FRAME = Pattern.compile("frame_(\\d+)");
@@ -55,7 +62,7 @@ public final class ProcessorCases {
     }
 
     /** Opens a safetensors file and checks every {@code frame_i} in it (see {@link #verify(TensorFile)}). */
-    public static List<Result> verify(Path framesFile) {
+    public static Report verify(Path framesFile) {
         try (TensorFile file = SafeTensors.open(framesFile)) {
             return verify(file);
         }
@@ -67,7 +74,7 @@ public final class ProcessorCases {
      *
      * @throws IllegalArgumentException when the file has no {@code frame_i} tensor
      */
-    public static List<Result> verify(TensorFile file) {
+    public static Report verify(TensorFile file) {
         TreeMap<Integer, String> frames = new TreeMap<>();
         for (String name : file.names()) {
             Matcher m = FRAME.matcher(name);
@@ -99,20 +106,7 @@ public final class ProcessorCases {
                 results.add(checkPixelValues(file, v.pixelValuesPrefix() + i, processor, frame));
             }
         }
-        return results;
-    }
-
-    public static long passedCount(List<Result> results) {
-        return results.stream().filter(Result::passed).count();
-    }
-
-    public static long failedCount(List<Result> results) {
-        return results.size() - passedCount(results);
-    }
-
-    /** {@code "N passed, M failed"}. */
-    public static String summary(List<Result> results) {
-        return passedCount(results) + " passed, " + failedCount(results) + " failed";
+        return new Report(List.copyOf(results));
     }
 
     /** A U8 {@code [H, W, 3]} tensor as a frame (copied). */

@@ -1,10 +1,15 @@
-package dev.vclip.model;
+package dev.vclip.verify;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import dev.vclip.model.ModelFamily;
+import dev.vclip.model.ReferenceOutputs;
+import dev.vclip.model.VideoTextModel;
 import dev.vclip.weights.StoredTensor;
 import dev.vclip.weights.TensorFile;
 import dev.vclip.weights.Tensors;
+import dev.vclip.weights.Torch;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -15,7 +20,8 @@ import java.util.Set;
 
 /**
  * Compares a model's outputs with reference outputs stored in a case file (safetensors), tensor by tensor, under
- * their Hugging Face output names; the model's family computes them ({@link ModelFamily#computeReference}). The inputs it recognises are {@code input_ids}, {@code attention_mask},
+ * their Hugging Face output names; the model's family computes them ({@link ReferenceOutputs},
+ * {@link ModelFamily#computeReference}). The inputs it recognises are {@code input_ids}, {@code attention_mask},
  * {@code input_ids_eotpad}, {@code pixel_values} and (CLIP) {@code pixel_values_video}; every other tensor in the
  * file is an expected output. This is how vclip proves parity with {@code transformers}, and how a user checks a
  * converted checkpoint against outputs made in Python.
@@ -27,13 +33,23 @@ public final class ReferenceCheck {
     /** Max |diff| allowed for logits (scaled by exp(logit_scale)). */
     public static final double LOGIT_TOLERANCE = 1e-3;
 
-    public static final Set<String> INPUTS = Set.of("input_ids", "attention_mask", "input_ids_eotpad", "pixel_values",
-            "pixel_values_video");
+    /** The input names of a case file ({@link ReferenceOutputs#INPUTS}). */
+    public static final Set<String> INPUTS = ReferenceOutputs.INPUTS;
 
     public enum Status { PASS, FAIL, NOT_COMPUTED, UNKNOWN_NAME }
 
-    /** One compared tensor. {@code maxAbsDiff} is NaN when nothing was compared. */
-    public record Result(String name, long[] shape, double maxAbsDiff, double tolerance, Status status, String note) {
+    /**
+     * One compared tensor. {@code maxAbsDiff} is NaN when nothing was compared. A tensor of an unknown name neither
+     * passes nor fails: it is not counted.
+     */
+    public record Result(String name, long[] shape, double maxAbsDiff, double tolerance, Status status, String note)
+            implements CheckReport.Outcome {
+        @Override
+        public boolean passed() {
+            return status == Status.PASS;
+        }
+
+        @Override
         public boolean failed() {
             return status == Status.FAIL || status == Status.NOT_COMPUTED;
         }
@@ -46,25 +62,24 @@ public final class ReferenceCheck {
         }
     }
 
+    /** Every tensor of a case file, in file order. */
+    public record Report(List<Result> results) implements CheckReport<Result> {
+    }
+
     private ReferenceCheck() {
     }
 
     /** Runs the inputs of {@code caseFile} through {@code model} and compares every expected output. */
-    public static List<Result> run(VideoTextModel model, TensorFile caseFile) {
-        try (NDManager manager = dev.vclip.weights.Torch.newManager()) {
+    public static Report run(VideoTextModel model, TensorFile caseFile) {
+        try (NDManager manager = Torch.newManager()) {
             Map<String, NDArray> inputs = new LinkedHashMap<>();
             for (String name : INPUTS) {
                 if (caseFile.names().contains(name)) {
                     inputs.put(name, Tensors.toNDArray(caseFile.get(name), manager));
                 }
             }
-            Map<String, NDArray> computed = new LinkedHashMap<>();
-            try (Trace trace = Trace.recording(manager)) {
-                ModelFamily family = model.family();
-                family.computeReference(model, inputs, trace, computed);
-                trace.values().forEach(computed::putIfAbsent);
-                return compare(caseFile, computed, family.referenceOutputs());
-            }
+            Map<String, NDArray> computed = ReferenceOutputs.compute(model, inputs, manager);
+            return new Report(compare(caseFile, computed, model.family().referenceOutputs()));
         }
     }
 
@@ -93,9 +108,9 @@ public final class ReferenceCheck {
                         "shape mismatch: computed " + Arrays.toString(gotShape)));
                 continue;
             }
-            double diff = integer ? maxAbsDiff(expected.toLongArray(), got.toType(ai.djl.ndarray.types.DataType.INT64,
+            double diff = integer ? maxAbsDiff(expected.toLongArray(), got.toType(DataType.INT64,
                     false).toLongArray()) : maxAbsDiff(expected.toFloatArray(), got.toType(
-                    ai.djl.ndarray.types.DataType.FLOAT32, false).toFloatArray());
+                    DataType.FLOAT32, false).toFloatArray());
             boolean ok = diff <= tolerance; // NaN fails
             results.add(new Result(name, shape, diff, tolerance, ok ? Status.PASS : Status.FAIL, ""));
         }

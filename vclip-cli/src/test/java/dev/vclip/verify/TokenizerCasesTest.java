@@ -1,10 +1,12 @@
-package dev.vclip.tokenizer;
+package dev.vclip.verify;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.vclip.tokenizer.ClipTokenizer;
+import dev.vclip.tokenizer.TokenizerException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,7 +24,7 @@ class TokenizerCasesTest {
 
     @Test
     void readsFieldsAndNamesCasesByCategoryAndText() {
-        TokenizerCases.Case first = TestData.fixtureCases().get(0);
+        TokenizerCases.Case first = ClipTokenizerFixtureTest.cases().get(0);
         assertEquals(1, first.line());
         assertEquals("caption", first.category());
         assertEquals("a photo of a cat", first.text());
@@ -47,7 +49,7 @@ class TokenizerCasesTest {
                         "[1, 1, 1, 1, 0]"),
                 caseLine("a dog", "[320, 2368]", "[49406, 320, 2368, 49407, 0]", "[49406, 320, 2368, 49407, 49407]",
                         "[1, 1, 1, 1, 0]")));
-        TokenizerCases.Report report = TokenizerCases.verify(TestData.bundledTokenizer(), file);
+        TokenizerCases.Report report = TokenizerCases.verify(ClipTokenizer.openaiDefault(), file);
         assertEquals("1 passed, 2 failed", report.summary());
         List<TokenizerCases.Result> failures = report.failures();
         assertTrue(failures.get(0).message().startsWith("line 3 [caption] a cat: context77_hf differ at index 4"),

@@ -1,8 +1,10 @@
-package dev.vclip.tokenizer;
+package dev.vclip.verify;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vclip.tokenizer.ClipTokenizer;
+import dev.vclip.tokenizer.TokenizerException;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -43,27 +45,10 @@ public final class TokenizerCases {
     }
 
     /** The outcome for one case; {@code message} says what differed, or is "ok". */
-    public record Result(Case testCase, boolean passed, String message) {}
+    public record Result(Case testCase, boolean passed, String message) implements CheckReport.Outcome {}
 
     /** All outcomes of one verification run. */
-    public record Report(List<Result> results) {
-        public long passed() {
-            return results.stream().filter(Result::passed).count();
-        }
-
-        public long failed() {
-            return results.size() - passed();
-        }
-
-        public List<Result> failures() {
-            return results.stream().filter(result -> !result.passed()).toList();
-        }
-
-        /** e.g. "407 passed, 0 failed". */
-        public String summary() {
-            return passed() + " passed, " + failed() + " failed";
-        }
-    }
+    public record Report(List<Result> results) implements CheckReport<Result> {}
 
     // ---------------------------------------------------------------------------------------------------------
     // Reading
