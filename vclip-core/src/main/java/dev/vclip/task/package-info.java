@@ -4,6 +4,9 @@
  * sampled and encoded once ({@link dev.vclip.task.VideoEncoder}, with an on-disk feature cache), then scored
  * against any number of texts.
  *
- * <p>Depends on {@code model}, {@code video}, {@code data} and {@code eval}; nothing depends on it but the CLI.
+ * <p>Besides the models, video decoding, dataset formats and metrics, it uses {@code report} for the recognition
+ * report's tables and charts and {@code weights} for the DJL engine. Only {@code dev.vclip.train} and the CLI use it.
+ *
+ * <p>May depend on: {@code dev.vclip.data}, {@code dev.vclip.eval}, {@code dev.vclip.model}, {@code dev.vclip.report}, {@code dev.vclip.video}, {@code dev.vclip.weights}.
  */
 package dev.vclip.task;

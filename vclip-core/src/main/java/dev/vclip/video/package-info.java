@@ -4,6 +4,13 @@
  * {@link dev.vclip.video.ClipImageProcessor} (Hugging Face's CLIPImageProcessor: resize, centre crop, rescale,
  * normalise), with {@link dev.vclip.video.ProcessorCases} to verify them against golden files.
  *
- * <p>Depends only on {@code dev.vclip.weights} (for reading tensors), for now.
+ * <p>Opening videos: {@link dev.vclip.video.VideoSources} (a file, a folder of frames, or a member of a tar archive,
+ * {@code archive.tar#member}), decoded frame-exactly with FFmpeg ({@link dev.vclip.video.FfmpegVideo}); which frames
+ * to take: {@link dev.vclip.video.Sampling}; spatial views: {@link dev.vclip.video.ClipTransforms}.
+ *
+ * <p>Of vclip it uses {@code VclipException} (the base of {@code VideoException}) and {@code dev.vclip.weights},
+ * only for {@code ProcessorCases} to read its golden tensors.
+ *
+ * <p>May depend on: {@code dev.vclip}, {@code dev.vclip.weights}.
  */
 package dev.vclip.video;
