@@ -1,12 +1,10 @@
 package dev.vclip.cli;
 
 import dev.vclip.data.LabelTable;
-import dev.vclip.eval.ClassificationMetrics;
 import dev.vclip.model.VideoTextModel;
 import dev.vclip.report.Percent;
 import dev.vclip.report.RunReport;
 import dev.vclip.report.Tables;
-import dev.vclip.task.Scoring;
 import dev.vclip.task.VideoEncoder;
 import dev.vclip.task.ZeroShot;
 import picocli.CommandLine.Command;
@@ -52,36 +50,25 @@ final class ClassifyCommand extends VclipCommand {
         LabelTable table = LabelTable.read(recognition.labels);
         try (VideoTextModel m = model.load()) {
             VideoEncoder encoder = recognition.encoder(encoding, m, null);
-            VideoEncoder.Result encoded = encoder.encodeAll(List.of(video), null);
-            if (encoded.encoded().get(0) == null) {
-                throw new dev.vclip.VclipException(encoded.skipped().get(0).toString());
-            }
             List<String> texts = new ArrayList<>();
             for (int c = 0; c < table.size(); c++) {
                 texts.add(ZeroShot.classText(recognition.template, table.name(c)));
             }
-            float[][] logits = Scoring.logits(m, encoded.encoded(), Scoring.textFeatures(m, texts), 32);
-            double[] probability = new double[table.size()];
-            for (float[] view : logits) {
-                double[] p = ClassificationMetrics.softmax(toDouble(view));
-                for (int c = 0; c < p.length; c++) {
-                    probability[c] += p[c] / logits.length;
-                }
-            }
+            List<ZeroShot.Ranked> ranked = ZeroShot.classify(m, encoder, video, texts);
             List<List<Object>> rows = new ArrayList<>();
             List<Map<String, Object>> classes = new ArrayList<>();
-            for (int c : ClassificationMetrics.topClasses(probability, Math.min(top, table.size()))) {
-                rows.add(List.of(table.name(c), Percent.of(probability[c])));
+            for (ZeroShot.Ranked r : ranked.subList(0, Math.min(top, ranked.size()))) {
+                rows.add(List.of(table.name(r.index()), Percent.of(r.probability())));
                 Map<String, Object> row = new LinkedHashMap<>();
-                row.put("class", table.name(c));
-                row.put("probability", probability[c]);
+                row.put("class", table.name(r.index()));
+                row.put("probability", r.probability());
                 classes.add(row);
             }
             List<String> headers = List.of("class", "probability");
             RunReport report = RunReport.create("Classification of one video", typedCommandLine());
             report.summary("video", video)
                     .summary("model", model.name())
-                    .summary("top class", table.name(ClassificationMetrics.topClasses(probability, 1)[0]));
+                    .summary("top class", table.name(ranked.get(0).index()));
             report.table("Top " + rows.size() + " classes", headers, rows);
             Map<String, Object> payload = new LinkedHashMap<>();
             payload.put("video", video);
@@ -100,13 +87,5 @@ final class ClassifyCommand extends VclipCommand {
             }
         }
         return 0;
-    }
-
-    private static double[] toDouble(float[] v) {
-        double[] d = new double[v.length];
-        for (int i = 0; i < v.length; i++) {
-            d[i] = v[i];
-        }
-        return d;
     }
 }

@@ -1,6 +1,7 @@
 /**
- * Dataset file formats of the original projects, parsers and writers; depends on nothing in vclip except
- * {@code dev.vclip.weights.AtomicFiles}.
+ * Dataset file formats of the original projects, parsers and writers, and the loading machinery of datasets: an LMDB
+ * store ({@link dev.vclip.data.LmdbStore}) with the frame cache on it ({@link dev.vclip.data.FrameCache}), and a
+ * loader that decodes on worker threads ahead of its consumer ({@link dev.vclip.data.PrefetchLoader}).
  *
  * <ul>
  *   <li>{@link dev.vclip.data.VideoList} / {@link dev.vclip.data.VideoEntry}: X-CLIP and ViFi-CLIP annotation lists
@@ -24,5 +25,11 @@
  * record at all) throw in both modes. A file that cannot be read at all raises {@link java.io.UncheckedIOException};
  * a writer that fails raises {@code WeightsException} (from {@code AtomicFiles}). Every writer writes exactly what
  * its parser reads, atomically (temporary file, fsync, rename).
+ *
+ * <p>Of vclip it uses {@code AtomicFiles} from {@code weights} (the writers), {@code VclipException} (the base of
+ * {@code DatasetFormatException}) and two classes of {@code video}: {@link dev.vclip.data.VideoEntry#spec()}
+ * resolves {@code DATA.ROOT} with {@code VideoSources.resolve}, and {@code FrameCache} stores {@code RgbFrame}s.
+ *
+ * <p>May depend on: {@code dev.vclip}, {@code dev.vclip.video}, {@code dev.vclip.weights}.
  */
 package dev.vclip.data;

@@ -17,5 +17,7 @@
  * {@code float[][]}, widened), labels as {@code int}s. The definitions (ties, averaging, interpolation,
  * conventions of ours) are those of {@code shared/fixtures/metrics/README.md}, a copy of which lies next to the
  * test cases in {@code src/test/resources/metrics/}.
+ *
+ * <p>May depend on: nothing in vclip.
  */
 package dev.vclip.eval;

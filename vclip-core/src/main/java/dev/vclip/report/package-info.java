@@ -1,6 +1,6 @@
 /**
- * Run reports: JSON for machines, self-contained HTML with charts and console tables for people; progress output;
- * depends only on {@link dev.vclip.weights.AtomicFiles}.
+ * Run reports: JSON for machines, self-contained HTML with charts and console tables for people; progress output.
+ * Files are written with {@link dev.vclip.weights.AtomicFiles}; nothing else of vclip is used.
  *
  * <ul>
  *   <li>{@link dev.vclip.report.RunReport}: what every vclip run (zero-shot recognition, retrieval, localisation,
@@ -9,13 +9,14 @@
  *       HTML page with inline CSS and the charts embedded as PNG {@code data:} URIs (no scripts, fonts or network),
  *       both atomically;</li>
  *   <li>{@link dev.vclip.report.Tables}: aligned plain-text tables for stdout;</li>
- *   <li>{@link dev.vclip.report.Progress}: an ASCII progress line on stderr at most once a second, plain periodic
- *       lines when stderr is not a terminal, or nothing at all (library use and tests).</li>
+ *   <li>{@link dev.vclip.report.Progress}: progress of long loops, reported to the {@code Progress.Factory} a
+ *       caller passes in (the CLI draws a line on stderr; library use and tests pass {@code Factory.SILENT}).</li>
  * </ul>
  *
- * <p>Charts are drawn with XChart in headless AWT ({@code java.awt.headless} is set to {@code true} before the
- * first chart unless the caller chose otherwise); the first chart of a JVM costs about a second of AWT start-up.
- * Long series are thinned to a fixed number of points per series (keeping each bucket's minimum and maximum) so a
- * long video's frame scores give the same small PNG as a short one's.
+ * <p>Charts are drawn by the {@link dev.vclip.report.ChartRenderer} that {@link java.util.ServiceLoader} finds
+ * (vclip-cli registers an XChart one, {@code dev.vclip.charts}); without one a page shows each chart's title and a
+ * note, and the data stays in the tables and the JSON.
+ *
+ * <p>May depend on: {@code dev.vclip.weights}.
  */
 package dev.vclip.report;

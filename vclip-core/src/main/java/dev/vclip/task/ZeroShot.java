@@ -4,8 +4,12 @@ import dev.vclip.data.LabelTable;
 import dev.vclip.data.VideoEntry;
 import dev.vclip.eval.ClassificationMetrics;
 import dev.vclip.eval.DirectionPairs;
+import dev.vclip.model.VideoInput;
 import dev.vclip.model.VideoTextModel;
+import dev.vclip.video.Sampling;
+import dev.vclip.video.VideoException;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.IntConsumer;
@@ -14,7 +18,8 @@ import java.util.function.IntConsumer;
  * Zero-shot video recognition as X-CLIP and ViFi-CLIP evaluate it: every class name becomes a text (through a
  * template), each video is encoded once per view (temporal clips × spatial crops), each view is scored against all
  * class texts, and the views are aggregated as the metrics define it (softmax per view, summed). Videos that fail
- * to decode are skipped, counted and listed; the metrics cover the videos that were scored.
+ * to decode are skipped, counted and listed; the metrics cover the videos that were scored ({@link #run}).
+ * {@link #classify} does one video without labels or metrics: the texts ranked by probability.
  */
 public final class ZeroShot {
     private ZeroShot() {
@@ -29,6 +34,56 @@ public final class ZeroShot {
         public DirectionPairs.Result directionPairs(int[] twinOf) {
             return DirectionPairs.evaluate(metrics.aggregatedScores(), labels, twinOf);
         }
+    }
+
+    /** One of the texts given for a video: its position among them, the text, and its probability. */
+    public record Ranked(int index, String text, double probability) {
+    }
+
+    /**
+     * Zero-shot classification of one video, the short way: one view of the video (the model's frames per clip, each
+     * from the middle of one of as many equal segments, centre crop), scored against every text.
+     *
+     * @param video a video file, a folder of frames, or {@code archive.tar#member}
+     * @return every text, best first, with its probability (softmax over the texts)
+     * @throws VideoException when the video cannot be decoded
+     */
+    public static List<Ranked> classify(VideoTextModel model, Path video, List<String> texts) {
+        VideoInput input = model.videoInput();
+        ClipSampler sampler = new ClipSampler(new Sampling.SegmentMiddle(input.frames(), 1), input.imageSize(), 1,
+                null);
+        return classify(model, new VideoEncoder(model, sampler, null, 1, 1), video.toString(), texts);
+    }
+
+    /**
+     * As {@link #classify(VideoTextModel, Path, List)}, with the sampling, views and feature cache of
+     * {@code encoder}: with several views, the softmax of each view is averaged.
+     */
+    public static List<Ranked> classify(VideoTextModel model, VideoEncoder encoder, String video, List<String> texts) {
+        if (texts.isEmpty()) {
+            throw new IllegalArgumentException("no texts to score " + video + " against");
+        }
+        VideoEncoder.Result encoded = encoder.encodeAll(List.of(video), null);
+        if (encoded.encoded().get(0) == null) {
+            throw new VideoException(encoded.skipped().get(0).toString());
+        }
+        float[][] views = Scoring.logits(model, encoded.encoded(), Scoring.textFeatures(model, texts), 32);
+        double[] probability = new double[texts.size()];
+        for (float[] view : views) {
+            double[] logits = new double[view.length];
+            for (int t = 0; t < view.length; t++) {
+                logits[t] = view[t];
+            }
+            double[] p = ClassificationMetrics.softmax(logits);
+            for (int t = 0; t < p.length; t++) {
+                probability[t] += p[t] / views.length;
+            }
+        }
+        List<Ranked> ranked = new ArrayList<>();
+        for (int t : ClassificationMetrics.topClasses(probability, texts.size())) {
+            ranked.add(new Ranked(t, texts.get(t), probability[t]));
+        }
+        return ranked;
     }
 
     /** The text of a class: {@code template} with {@code {}} replaced by the class name. */

@@ -12,7 +12,10 @@
  * <p>Resources under {@code dev/vclip/tokenizer/}: the openai vocabulary (MIT, {@code LICENSE-CLIP.txt}) and
  * the WHATWG HTML5 named character reference table generated from CPython's {@code html.entities}.
  *
- * <p>Depends on nothing else in vclip: only the JDK and Jackson. The reference behaviour, and every trap a Java
- * port falls into, is described in {@code shared/fixtures/tokenizer/README.md}.
+ * <p>Of vclip it uses only {@code VclipException} (the base of {@code TokenizerException}); otherwise the JDK
+ * and Jackson. The reference behaviour, and every trap a Java port falls into, is described in
+ * {@code shared/fixtures/tokenizer/README.md}.
+ *
+ * <p>May depend on: {@code dev.vclip}.
  */
 package dev.vclip.tokenizer;

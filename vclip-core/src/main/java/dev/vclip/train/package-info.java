@@ -18,5 +18,10 @@
  *   {@link dev.vclip.train.VlPrompts}: ViFi-CLIP's VL prompt parameters; {@code vclip bench fp16}: fp16
  *   versus fp32 timing on this machine.</li>
  * </ul>
+ *
+ * <p>Training runs the task layer for validation and linear probes (encoders, feature caches, zero-shot scoring),
+ * reads the dataset formats and, for synthetic sets, their direction twins ({@code data.synth}), and writes reports.
+ *
+ * <p>May depend on: {@code dev.vclip.data}, {@code dev.vclip.data.synth}, {@code dev.vclip.eval}, {@code dev.vclip.model}, {@code dev.vclip.report}, {@code dev.vclip.task}, {@code dev.vclip.tokenizer}, {@code dev.vclip.video}, {@code dev.vclip.weights}.
  */
 package dev.vclip.train;

@@ -16,7 +16,9 @@
  *       annotation files (through the {@code dev.vclip.data} writers) and {@code dataset.json}.</li>
  * </ul>
  *
- * <p>Depends on {@code dev.vclip.data} (formats), {@code dev.vclip.video} ({@code RgbFrame}),
+ * <p>Uses {@code dev.vclip.data} (formats), {@code dev.vclip.video} ({@code RgbFrame}),
  * {@code dev.vclip.weights} ({@code AtomicFiles}), JavaCV/FFmpeg and Jackson.
+ *
+ * <p>May depend on: {@code dev.vclip.data}, {@code dev.vclip.video}, {@code dev.vclip.weights}.
  */
 package dev.vclip.data.synth;

@@ -15,7 +15,9 @@
  * Mapping original CLIP / X-CLIP / ViFi-CLIP names to Hugging Face names is {@link dev.vclip.weights.KeyMapping}'s
  * job, not this package's.
  *
- * <p>Depends on {@code dev.vclip.weights} ({@code TensorFile}, {@code StoredTensor}, {@code DType},
- * {@code WeightsException}) and the JDK only.
+ * <p>From {@code dev.vclip.weights} it uses {@code TensorFile}, {@code StoredTensor}, {@code DType} and
+ * {@code WeightsException}; otherwise the JDK only.
+ *
+ * <p>May depend on: {@code dev.vclip.weights}.
  */
 package dev.vclip.weights.pytorch;
