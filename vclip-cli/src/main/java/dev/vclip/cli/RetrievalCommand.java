@@ -27,16 +27,33 @@ import java.util.Map;
         "Text-video retrieval: every video and caption encoded once, every caption scored against every video (X-CLIP "
                 + "through its prompt generator), R@1/5/10, median and mean rank, text->video and video->text, and "
                 + "the top-K videos of every caption in the report.",
-        "Captions: MSR-VTT/MSVD style CSV (video_id,sentence), msrvtt_data.json, or {video_id: [captions]} JSON.",
-        "Example: vclip retrieval --model models/xclip-synth --captions synth/retrieval/captions.csv --top 3"})
+        "Captions: MSR-VTT/MSVD style CSV (video_id,sentence), msrvtt_data.json, {video_id: [captions]} JSON, DiDeMo "
+                + "test_data.json, ActivityNet Captions val_1.json or MSVD AllVideoDescriptions.txt.",
+        "Protocols (--protocol): msvd ranks every caption (video->text by each video's best caption), msrvtt-1k one "
+                + "caption per video (MSR-VTT 1k-A), paragraph a video's sentences joined into one caption (DiDeMo, "
+                + "ActivityNet).",
+        "Example: vclip retrieval --model models/xclip-synth --captions synth/retrieval/captions.csv --top 3",
+        "Example: vclip retrieval --model models/xclip-synth --captions synth/retrieval/test_jsfusion.csv --protocol "
+                + "msrvtt-1k --sampling centerclip"})
 final class RetrievalCommand extends VclipCommand {
 
     @Mixin
     ModelOption model = new ModelOption();
 
     @Option(names = "--captions", required = true, paramLabel = "FILE", description = "captions: CSV "
-            + "(video_id,sentence), msrvtt_data.json or {video_id: [captions]} JSON")
+            + "(video_id,sentence), msrvtt_data.json, {video_id: [captions]} JSON, DiDeMo test_data.json, "
+            + "ActivityNet val_1.json or AllVideoDescriptions.txt")
     Path captions;
+
+    @Option(names = "--protocol", paramLabel = "NAME", converter = ProtocolName.class,
+            description = "how captions are ranked: msvd (every caption a query; a video ranks the videos' caption "
+                    + "groups by its best caption), msrvtt-1k (one caption per video, as MSRVTT_JSFUSION_test.csv), "
+                    + "paragraph (each video's sentences joined with a space into one caption, as CLIP4Clip "
+                    + "evaluates DiDeMo and ActivityNet); default msvd")
+    Retrieval.Protocol protocol = Retrieval.Protocol.MSVD;
+
+    @Mixin
+    SamplingOptions sampling;
 
     @Option(names = "--videos", paramLabel = "DIR", description = "where <video_id>.mp4 are (default: videos/ beside "
             + "or above the captions file)")
@@ -52,6 +69,19 @@ final class RetrievalCommand extends VclipCommand {
     @Mixin
     EncodingOptions encoding;
 
+    /** {@code --protocol} names as {@link Retrieval.Protocol#id()} spells them. */
+    static final class ProtocolName implements picocli.CommandLine.ITypeConverter<Retrieval.Protocol> {
+        @Override
+        public Retrieval.Protocol convert(String value) {
+            try {
+                return Retrieval.Protocol.of(value);
+            } catch (IllegalArgumentException e) {
+                throw new picocli.CommandLine.TypeConversionException("expected msrvtt-1k, msvd or paragraph, not '"
+                        + value + "'");
+            }
+        }
+    }
+
     /** The ranks R@K is reported at. */
     private static final int[] RECALL_KS = {1, 5, 10};
 
@@ -59,14 +89,15 @@ final class RetrievalCommand extends VclipCommand {
     public Integer call() {
         ParseReport parse = ParseReport.lenient();
         Captions c = Captions.read(captions, parse);
+        protocol.captions(c); // captions that do not fit the protocol fail here, before the model loads
         List<Path> videoDirs = videos != null ? List.of(videos) : VideoFiles.besideAnnotations(captions);
         try (VideoTextModel m = model.load(); FeatureStore store = encoding.openStore(m)) {
+            Sampling frames = sampling.sampling(m.videoInput(), encoding.framesFor(m));
             Retrieval.Result r;
             try (dev.vclip.report.Progress progress = ConsoleProgress.start("retrieval: encode videos",
                     c.videoIds().size())) {
-                r = Retrieval.run(m, c, VideoFiles.in(videoDirs),
-                        encoding.encoder(m, new Sampling.SegmentMiddle(encoding.framesFor(m), 1), 1, store),
-                        progress::stepTo);
+                r = Retrieval.run(m, c, protocol, VideoFiles.in(videoDirs),
+                        encoding.encoder(m, frames, 1, store), progress::stepTo);
             }
             double[] chanceT2v = Arrays.stream(RECALL_KS).mapToDouble(k -> chanceTextToVideo(k, r.videoIds().size()))
                     .toArray();
@@ -78,6 +109,7 @@ final class RetrievalCommand extends VclipCommand {
 
             RunReport report = RunReport.create("Text-video retrieval", typedCommandLine());
             report.summary("model", model.name())
+                    .summary("protocol", protocol.id()).summary("sampling", frames.toString())
                     .summary("t2v R@1", r.metrics().textToVideo().r1() / 100, "%")
                     .summary("v2t R@1", r.metrics().videoToText().r1() / 100, "%")
                     .summary("chance R@1", chanceT2v[0], "%")
@@ -99,6 +131,8 @@ final class RetrievalCommand extends VclipCommand {
             report.notes("Captions truncated to the model's context", r.truncatedCaptions());
             Map<String, Object> metrics = new LinkedHashMap<>();
             metrics.put(Percent.UNIT_KEY, Percent.UNIT); // 0.25 is 25 %, as the summary stores rates
+            metrics.put("protocol", protocol.id());
+            metrics.put("sampling", frames.toString());
             metrics.put("text_to_video", metrics(r.metrics().textToVideo(), chanceT2v));
             metrics.put("video_to_text", metrics(r.metrics().videoToText(), chanceV2t));
             metrics.put("videos", r.videoIds());
@@ -112,6 +146,7 @@ final class RetrievalCommand extends VclipCommand {
                 out().print(report.toJson());
                 return 0;
             }
+            out().println("protocol   " + protocol.id() + "; frames " + frames);
             out().printf("videos     %d scored, %d skipped; %d captions; %d from the feature cache%n",
                     r.videoIds().size(), r.skipped().size(), r.captions().size(), r.fromCache());
             out().print(Tables.render(headers, rows));

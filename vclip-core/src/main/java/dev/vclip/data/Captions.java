@@ -19,7 +19,7 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Text-video retrieval captions (MSR-VTT, MSVD; CenterCLIP and CLIP4Clip {@code dataloaders/}): videos in order,
+ * Text-video retrieval captions (MSR-VTT, MSVD, DiDeMo, ActivityNet Captions; CenterCLIP and CLIP4Clip {@code dataloaders/}): videos in order,
  * each with one or more sentences, and the flat caption list that retrieval metrics take (captions grouped by
  * video, in video order; {@link #captionsPerVideo()} as the metrics fixture's {@code captions_per_video};
  * {@link #captionToVideo()} the ground truth of each caption).
@@ -37,7 +37,12 @@ import java.util.Map;
  *       (other keys and fields ignored; when {@code videos} is present it gives the video order, otherwise the
  *       order of first appearance in {@code sentences}); or a map {@code {"video_id": [captions]}} whose captions
  *       are strings or lists of words (joined with one space, as CenterCLIP {@code MSVD_DataLoader} joins the
- *       token lists of {@code raw-captions.pkl}); a single string is one caption;</li>
+ *       token lists of {@code raw-captions.pkl}); a single string is one caption; or DiDeMo's
+ *       {@code test_data.json}, a list {@code [{"video": ..., "description": ..., "times": ...}, ...]} with one
+ *       sentence per entry; or ActivityNet Captions' {@code val_1.json}, {@code {"v_id": {"duration": ...,
+ *       "timestamps": [...], "sentences": [...]}}} (the key, {@code v_} included, is the video id). Moments and
+ *       durations are ignored; {@link #asParagraphs()} joins a video's sentences as CLIP4Clip evaluates these
+ *       two;</li>
  *   <li><b>text</b> as MSVD's {@code AllVideoDescriptions.txt}: {@code video_id caption words...}, the id up to
  *       the first whitespace, the caption the rest (stripped); blank lines and lines starting with {@code #} are
  *       skipped.</li>
@@ -246,18 +251,105 @@ public final class Captions {
 
     // ---------------------------------------------------------------------------------------------- JSON
 
-    /** Reads captions JSON, either layout (see the class comment). */
+    /** Reads captions JSON, any of its layouts (see the class comment). */
     public static Captions readJson(Path file, ParseReport report) {
         String name = file.toString();
         JsonTree.Node root = JsonTree.read(file);
+        if (root instanceof JsonTree.Arr list && !list.items().isEmpty()
+                && list.items().get(0) instanceof JsonTree.Obj) {
+            return readDidemoLayout(name, list, report);
+        }
         if (!(root instanceof JsonTree.Obj object)) {
-            throw new DatasetFormatException(name, root.line(), "expected a JSON object ({\"sentences\": [...]} or"
-                    + " {\"video_id\": [captions]}), found " + root.kind());
+            String found = root instanceof JsonTree.Arr list
+                    ? (list.items().isEmpty() ? "an empty array" : "an array of " + list.items().get(0).kind())
+                    : root.kind();
+            throw new DatasetFormatException(name, root.line(), "expected a JSON object ({\"sentences\": [...]},"
+                    + " {\"video_id\": [captions]} or ActivityNet's {\"v_id\": {\"sentences\": [...]}}) or DiDeMo's"
+                    + " list [{\"video\": ..., \"description\": ...}], found " + found);
         }
         if (object.fields().get("sentences") instanceof JsonTree.Arr) {
             return readMsrvttLayout(name, object, report);
         }
+        if (!object.fields().isEmpty() && object.fields().values().iterator().next() instanceof JsonTree.Obj) {
+            return readActivityNetLayout(name, object, report);
+        }
         return readMapLayout(name, object, report);
+    }
+
+    /**
+     * DiDeMo's {@code {train,val,test}_data.json}: a list of {@code {"video": ..., "description": ..., "times": ...}},
+     * one sentence per entry, several entries per video (CLIP4Clip / CenterCLIP {@code DiDeMo_DataLoader}). The
+     * moment ({@code times}) and other fields are ignored: retrieval pairs a video with all its sentences.
+     */
+    private static Captions readDidemoLayout(String file, JsonTree.Arr root, ParseReport report) {
+        Grouper grouper = new Grouper();
+        for (int i = 0; i < root.items().size(); i++) {
+            JsonTree.Node item = root.items().get(i);
+            String id = stringField(item, "video");
+            if (id == null || id.isEmpty()) {
+                report.skip(file, item.line(), "entry " + i + ": expected an object with a non-empty string 'video'"
+                        + " (DiDeMo), found " + describe(item, "video"));
+                continue;
+            }
+            String description = stringField(item, "description");
+            if (description == null || description.isEmpty()) {
+                report.skip(file, item.line(), "entry " + i + " (video '" + id + "'): expected a non-empty string"
+                        + " 'description', found " + describe(item, "description"));
+                continue;
+            }
+            grouper.add(id, description, item.line());
+            report.accepted(file);
+        }
+        return grouper.build(file, report);
+    }
+
+    /**
+     * ActivityNet Captions' {@code train.json} / {@code val_1.json}: {@code {"v_id": {"duration": ..., "timestamps":
+     * [...], "sentences": [...]}}} (CLIP4Clip / CenterCLIP {@code ActivityNet_DataLoader}). The key is the video id
+     * as written ({@code v_} and the YouTube id); {@code duration} and {@code timestamps} are ignored.
+     */
+    private static Captions readActivityNetLayout(String file, JsonTree.Obj root, ParseReport report) {
+        for (JsonTree.Duplicate duplicate : root.duplicates()) {
+            report.skip(file, duplicate.line(), "video '" + duplicate.name() + "' appears again (first on line "
+                    + root.fieldLines().get(duplicate.name()) + "); only the first is kept");
+        }
+        Grouper grouper = new Grouper();
+        for (Map.Entry<String, JsonTree.Node> field : root.fields().entrySet()) {
+            String id = field.getKey();
+            int idLine = root.fieldLines().get(id);
+            if (id.isEmpty()) {
+                report.skip(file, idLine, "empty video id");
+                continue;
+            }
+            if (!(field.getValue() instanceof JsonTree.Obj video)) {
+                report.skip(file, field.getValue().line(), "video '" + id + "': expected an object with 'sentences'"
+                        + " (ActivityNet Captions), found " + field.getValue().kind());
+                continue;
+            }
+            JsonTree.Node sentences = video.fields().get("sentences");
+            if (!(sentences instanceof JsonTree.Arr list)) {
+                report.skip(file, sentences == null ? video.line() : sentences.line(), "video '" + id + "': expected"
+                        + " 'sentences' to be an array of strings, found " + (sentences == null ? "no 'sentences'"
+                        : sentences.kind()));
+                continue;
+            }
+            grouper.declare(id, idLine);
+            for (int s = 0; s < list.items().size(); s++) {
+                JsonTree.Node item = list.items().get(s);
+                if (!(item instanceof JsonTree.Str sentence)) {
+                    report.skip(file, item.line(), "video '" + id + "', sentence " + s + ": expected a string, found "
+                            + item.kind());
+                    continue;
+                }
+                if (sentence.value().isEmpty()) {
+                    report.skip(file, item.line(), "video '" + id + "', sentence " + s + ": empty");
+                    continue;
+                }
+                grouper.add(id, sentence.value(), item.line());
+                report.accepted(file);
+            }
+        }
+        return grouper.build(file, report);
     }
 
     private static Captions readMsrvttLayout(String file, JsonTree.Obj root, ParseReport report) {
@@ -500,6 +592,21 @@ public final class Captions {
             selected.add(videos.get(index));
         }
         return new Captions(source, selected);
+    }
+
+    /**
+     * Paragraph captions, as CLIP4Clip and CenterCLIP evaluate DiDeMo and ActivityNet Captions: the sentences of each
+     * video joined with one space, in order, into its only caption ({@code " ".join(sentences)}, nothing stripped).
+     * A caption's line is that of the video's first sentence.
+     */
+    public Captions asParagraphs() {
+        List<VideoCaptions> paragraphs = new ArrayList<>(videos.size());
+        for (VideoCaptions video : videos) {
+            String text = String.join(" ", video.captions().stream().map(Caption::text).toList());
+            paragraphs.add(new VideoCaptions(video.videoId(), List.of(new Caption(text,
+                    video.captions().get(0).line())), video.line()));
+        }
+        return new Captions(source, paragraphs);
     }
 
     // ---------------------------------------------------------------------------------------------- views

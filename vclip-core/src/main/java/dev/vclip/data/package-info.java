@@ -8,8 +8,8 @@
  *       ({@code path label}, or MMAction2 rawframes {@code frame_dir total_frames label}) under {@code DATA.ROOT}
  *       (a folder or a {@code .tar});</li>
  *   <li>{@link dev.vclip.data.LabelTable}: the {@code labels/*.csv} class names ({@code id,name});</li>
- *   <li>{@link dev.vclip.data.Captions}: MSR-VTT / MSVD retrieval captions (CSV, JSON, text), with the caption to
- *       video mapping retrieval metrics need;</li>
+ *   <li>{@link dev.vclip.data.Captions}: MSR-VTT / MSVD / DiDeMo / ActivityNet Captions retrieval captions (CSV, JSON,
+ *       text), with the caption to video mapping retrieval metrics need and CLIP4Clip's paragraphs;</li>
  *   <li>{@link dev.vclip.data.Triplets}: XCLIP_Baseline localisation triplets
  *       ({@code video_id,text,start_frame,end_frame[,fps]});</li>
  *   <li>{@link dev.vclip.data.Splits} and {@link dev.vclip.data.BaseNovelSplit}: ViFi-CLIP's K-shot and

@@ -117,8 +117,16 @@ public final class RetrievalMetrics {
                                    double stdRank, Ranking ranking) {
     }
 
+    /** The two directions every protocol reports. */
+    public interface BothDirections {
+        DirectionMetrics textToVideo();
+
+        DirectionMetrics videoToText();
+    }
+
     /** Both directions of the single-caption protocol. */
-    public record SingleCaptionResult(DirectionMetrics textToVideo, DirectionMetrics videoToText) {
+    public record SingleCaptionResult(DirectionMetrics textToVideo, DirectionMetrics videoToText)
+            implements BothDirections {
     }
 
     /**
@@ -126,7 +134,8 @@ public final class RetrievalMetrics {
      * ({@link #videoByCaptionGroupMax}).
      */
     public record MultiCaptionResult(DirectionMetrics textToVideo, DirectionMetrics videoToText,
-                                     double[][] videoByCaptionGroupMaxSim) {
+                                     double[][] videoByCaptionGroupMaxSim)
+            implements BothDirections {
     }
 
     /**

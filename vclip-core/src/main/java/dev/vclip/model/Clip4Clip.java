@@ -173,6 +173,12 @@ public final class Clip4Clip extends ClipFamilyModel {
         return textFeatures(batch[0], batch[1]);
     }
 
+    /** {@code max_words}: texts are cut to it, not to the text tower's context. */
+    @Override
+    public int textContext() {
+        return c4c.maxWords();
+    }
+
     // ================================================================================================ vision tower
 
     /**

@@ -77,6 +77,10 @@ public final class ModelFolder {
             throw new ConfigException(dir + ": not a folder (expected a model folder with config.json and weights)");
         }
         ModelConfig hfConfig = hasModelType(dir) ? ModelConfig.read(dir.resolve("config.json"), warnings) : null;
+        if (hfConfig == null && !Files.exists(dir.resolve("config.json")) && !hasWeights(dir)) {
+            throw new ConfigException(dir + ": no config.json and no weights: expected a model folder (config.json"
+                    + " and model.safetensors) or an original CLIP4Clip / CenterCLIP run folder");
+        }
         ClipTokenizer tokenizer = ClipTokenizer.forModelDir(dir);
         List<TensorFile> files = openWeights(dir);
         try {
@@ -182,6 +186,17 @@ public final class ModelFolder {
         }
         throw new WeightsException(dir + ": no weights found (expected model.safetensors, "
                 + "model.safetensors.index.json, pytorch_model.bin[.N] or CenterCLIP's ckpt.best.pth.tar)");
+    }
+
+    /** Whether {@code dir} holds a file {@link #openWeights} would open. */
+    private static boolean hasWeights(Path dir) {
+        for (String name : new String[]{"model.safetensors", "model.safetensors.index.json", "pytorch_model.bin",
+                "model.pth", "model.pt", "ckpt.best.pth.tar", "ckpt.pth.tar"}) {
+            if (Files.isRegularFile(dir.resolve(name))) {
+                return true;
+            }
+        }
+        return latestEpoch(dir) != null;
     }
 
     /** CLIP4Clip's {@code save_model} names: {@code pytorch_model.bin.<epoch>}; the highest epoch. */

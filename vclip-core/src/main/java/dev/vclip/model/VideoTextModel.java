@@ -47,6 +47,15 @@ public interface VideoTextModel extends AutoCloseable {
     /** Text vectors [T, P] for raw strings, tokenized with the model's tokenizer. */
     NDArray textFeatures(List<String> texts, NDManager manager);
 
+    /**
+     * Tokens a text is cut to, [SOT] and [EOT] included: the text tower's {@code max_position_embeddings} unless the
+     * family frames texts shorter (CLIP4Clip's {@code max_words}). Texts with more than {@code textContext() - 2} BPE
+     * tokens are truncated ({@link ClipTokenizer#isTruncated}).
+     */
+    default int textContext() {
+        return config().text().maxPositionEmbeddings();
+    }
+
     ModelConfig config();
 
     ModelWeights weights();

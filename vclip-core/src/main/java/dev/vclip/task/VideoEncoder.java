@@ -17,13 +17,15 @@ import java.util.function.IntConsumer;
  * Encodes videos once: decode and sample on worker threads ahead of the model ({@link PrefetchLoader}), run the
  * vision side of the model in batches, and keep per video what scoring needs ({@link Encoded}). A feature store,
  * when given, is read first and filled with what had to be computed. A video that fails to decode is skipped with
- * its reason; the run goes on.
+ * its reason; the run goes on. Videos may differ in frame count (CLIP4Clip sampling takes a frame per second of each
+ * video): a model call only ever gets videos of one shape, so a batch is split by frame count where needed.
  */
 public final class VideoEncoder {
 
     /**
      * One video's encoding as plain arrays: {@code clips} views, each a feature vector of {@code dim} and, for X-CLIP,
-     * {@code contextTokens} × {@code dim} prompt context ({@code context} null for CLIP).
+     * {@code contextTokens} × {@code dim} prompt context (CLIP4Clip tightTransf: one row per frame; {@code context}
+     * null for CLIP and the other CLIP4Clip headers).
      */
     public record Encoded(int clips, int dim, float[] features, int contextTokens, float[] context) {
     }

@@ -19,11 +19,20 @@ import java.util.Random;
  *       {@code SampleFrames(clip_len=1, frame_interval=1, num_clips=DATA.NUM_FRAMES, test_mode=True)} for
  *       validation and {@code start_index=0} for videos.</li>
  *   <li>CenterCLIP {@code preprocess/compress_video.py} ({@code ffmpeg -r 3}: videos re-encoded at 3 fps) and
- *       {@code dataloaders/sampling.py::uniform_sampling} (test-time subsampling to {@code max_frames}).</li>
+ *       {@code dataloaders/sampling.py::uniform_sampling} (test-time subsampling to {@code max_frames}),
+ *       {@code dataloaders/decode.py::RawVideoExtractorpyAV.get_video_data} ({@link CenterClipFrames});</li>
+ *   <li>CLIP4Clip {@code dataloaders/rawvideo_util.py::RawVideoExtractorCV2.video_to_tensor} (the first frames of
+ *       every second) and the {@code slice_framepos} cut of its {@code dataloader_*_retrieval.py}
+ *       ({@link Clip4ClipFrames}).</li>
  * </ul>
+ *
+ * <p>{@link Clip4ClipFrames} and {@link CenterClipFrames} give a short video fewer than {@code max_frames} frames:
+ * the references pad with zeros (or repeat the last frame) and mask the padding out, which for a model that takes
+ * any number of frames is the same as feeding the real frames alone.
  */
 public sealed interface Sampling
-        permits Sampling.SegmentMiddle, Sampling.TsnRandom, Sampling.FixedFps, Sampling.FrameRange {
+        permits Sampling.SegmentMiddle, Sampling.TsnRandom, Sampling.FixedFps, Sampling.FrameRange,
+        Sampling.Clip4ClipFrames, Sampling.CenterClipFrames {
 
     /** Short name, as the command line spells it. */
     String name();
@@ -138,6 +147,92 @@ public sealed interface Sampling
                         + " frame (" + (frameCount - 1) + ")");
             }
             return new int[][] {frameRange(start, Math.min(endExclusive, frameCount), numFrames)};
+        }
+    }
+
+    /**
+     * CLIP4Clip's {@code slice_framepos}: which {@code max_frames} of a longer frame list are kept ({@code 0}: the
+     * first, {@code 1}: the last, {@code 2}: spread uniformly, the setting of every script in its README).
+     */
+    enum FrameSlice {
+        HEAD, TAIL, UNIFORM;
+
+        /** The number CLIP4Clip's {@code --slice_framepos} takes. */
+        public int code() {
+            return ordinal();
+        }
+
+        /** The slice for {@code --slice_framepos code}. */
+        public static FrameSlice ofCode(int code) {
+            if (code < 0 || code > 2) {
+                throw new IllegalArgumentException("slice_framepos must be 0 (head), 1 (tail) or 2 (uniform), not "
+                        + code);
+            }
+            return values()[code];
+        }
+    }
+
+    /**
+     * CLIP4Clip's evaluation frames ({@link #clip4clipFrames}): {@code frameRate} frames of every second (the first
+     * of each second at the default 1), at most {@code maxFrames} of them, cut by {@code slice}; {@code endSecond}
+     * stops after that second (CLIP4Clip reads DiDeMo videos up to second 31), 0 reads the whole video.
+     */
+    record Clip4ClipFrames(int frameRate, int maxFrames, FrameSlice slice, int endSecond) implements Sampling {
+        public Clip4ClipFrames {
+            if (frameRate < 0) {
+                throw new IllegalArgumentException("frameRate must be 0 (every frame) or more, got " + frameRate);
+            }
+            positive(maxFrames, "maxFrames");
+            Objects.requireNonNull(slice, "slice");
+            if (endSecond < 0) {
+                throw new IllegalArgumentException("endSecond must be 0 (the whole video) or more, got " + endSecond);
+            }
+        }
+
+        /** One frame per second of the whole video, as CLIP4Clip's scripts run it ({@code --feature_framerate 1}). */
+        public Clip4ClipFrames(int maxFrames, FrameSlice slice) {
+            this(1, maxFrames, slice, 0);
+        }
+
+        @Override
+        public String name() {
+            return "clip4clip";
+        }
+
+        @Override
+        public int[][] views(int frameCount, double fps) {
+            return new int[][] {clip4clipFrames(frameCount, fps, frameRate, maxFrames, slice, endSecond)};
+        }
+    }
+
+    /**
+     * CenterCLIP's evaluation frames ({@link #centerClipFrames}): the segment middles of {@code maxFrames} equal
+     * segments of the video as given (CenterCLIP gives it videos re-encoded at 3 fps); a shorter video gives all its
+     * frames, and with {@code repeatLast} its last frame again up to {@code maxFrames}, as the reference's index list
+     * does (for a model that takes exactly {@code maxFrames}). {@code endSecond} > 0 keeps the frames up to that
+     * second (CenterCLIP's DiDeMo loader passes 31).
+     */
+    record CenterClipFrames(int maxFrames, boolean repeatLast, int endSecond) implements Sampling {
+        public CenterClipFrames {
+            positive(maxFrames, "maxFrames");
+            if (endSecond < 0) {
+                throw new IllegalArgumentException("endSecond must be 0 (the whole video) or more, got " + endSecond);
+            }
+        }
+
+        /** The whole video, short videos unpadded. */
+        public CenterClipFrames(int maxFrames) {
+            this(maxFrames, false, 0);
+        }
+
+        @Override
+        public String name() {
+            return "centerclip";
+        }
+
+        @Override
+        public int[][] views(int frameCount, double fps) {
+            return new int[][] {centerClipFrames(frameCount, fps, maxFrames, repeatLast, endSecond)};
         }
     }
 
@@ -364,6 +459,129 @@ public sealed interface Sampling
             rel[i] += start;
         }
         return rel;
+    }
+
+    /**
+     * CLIP4Clip's evaluation frames: {@link #clip4clipSeconds} then {@link #sliceFramePos}. Fewer than
+     * {@code maxFrames} are all kept (CLIP4Clip zero-pads them and masks the padding out).
+     */
+    static int[] clip4clipFrames(int frameCount, double fps, int frameRate, int maxFrames, FrameSlice slice,
+                                 int endSecond) {
+        return sliceFramePos(clip4clipSeconds(frameCount, fps, frameRate, endSecond), maxFrames, slice);
+    }
+
+    /**
+     * The frames CLIP4Clip's {@code RawVideoExtractorCV2.video_to_tensor(sample_fp=frameRate)} reads:
+     * <pre>
+     *   fps = int(cap.get(CAP_PROP_FPS))                      # 29.97 -> 29
+     *   total_duration = (frameCount + fps - 1) // fps
+     *   interval = fps // sample_fp if sample_fp > 0 else 1   # sample_fp 0: every frame
+     *   inds = arange(0, fps, max(interval, 1))[:sample_fp]
+     *   for sec in arange(0, end_sec + 1):                    # end_sec = min(end_time, total_duration)
+     *       for ind in inds: read frame sec * fps + ind; stop at the first that does not exist
+     * </pre>
+     * At 1 frame per second that is 0, fps, 2·fps, ...: the first frame of every second. Where the reference fails,
+     * vclip goes on: a rate below 1 fps counts as 1 (the reference divides by zero) and {@code frameRate} above the
+     * video's rate reads every frame (the reference asserts). {@code frameCount} is vclip's exact count, where
+     * OpenCV's {@code CAP_PROP_FRAME_COUNT} is the container's estimate; the reference stops at the first frame it
+     * cannot read, which is the same list when the two agree.
+     *
+     * @param endSecond the last second read ({@code end_time}; 0: the whole video)
+     */
+    static int[] clip4clipSeconds(int frameCount, double fps, int frameRate, int endSecond) {
+        checkFrameCount(frameCount);
+        if (!(fps > 0) || Double.isInfinite(fps)) {
+            throw new IllegalArgumentException("fps must be positive, got " + fps);
+        }
+        if (frameRate < 0) {
+            throw new IllegalArgumentException("frameRate must be 0 (every frame) or more, got " + frameRate);
+        }
+        int perSecond = Math.max(1, (int) fps);
+        int sampleFp = frameRate > 0 ? frameRate : perSecond;
+        int interval = Math.max(1, frameRate > 0 ? perSecond / frameRate : 1);
+        int inSecond = Math.min(sampleFp, (perSecond + interval - 1) / interval); // len(arange(0, fps, interval))
+        int totalDuration = (frameCount + perSecond - 1) / perSecond;
+        int endSec = endSecond > 0 ? Math.min(endSecond, totalDuration) : totalDuration;
+        List<Integer> out = new ArrayList<>();
+        seconds:
+        for (int sec = 0; sec <= endSec; sec++) {
+            for (int j = 0; j < inSecond; j++) {
+                long index = (long) sec * perSecond + (long) j * interval;
+                if (index >= frameCount) {
+                    break seconds;
+                }
+                out.add((int) index);
+            }
+        }
+        return out.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    /**
+     * CLIP4Clip's {@code slice_framepos} cut of {@code frames} to {@code maxFrames} (only when there are more):
+     * {@code [:max_frames]}, {@code [-max_frames:]}, or the positions
+     * {@code np.linspace(0, n - 1, num=max_frames, dtype=int)} ({@link #linspaceInt}).
+     */
+    static int[] sliceFramePos(int[] frames, int maxFrames, FrameSlice slice) {
+        positive(maxFrames, "maxFrames");
+        int n = frames.length;
+        if (n <= maxFrames) {
+            return frames.clone();
+        }
+        return switch (slice) {
+            case HEAD -> Arrays.copyOf(frames, maxFrames);
+            case TAIL -> Arrays.copyOfRange(frames, n - maxFrames, n);
+            case UNIFORM -> Arrays.stream(linspaceInt(n - 1, maxFrames)).map(p -> frames[p]).toArray();
+        };
+    }
+
+    /**
+     * {@code np.linspace(0, last, num=num, dtype=int)}: {@code floor(i * step)} with {@code step = last / (num - 1)}
+     * in float64, the last value exactly {@code last}; {@code [0]} for num = 1.
+     */
+    static int[] linspaceInt(int last, int num) {
+        positive(num, "num");
+        int[] out = new int[num];
+        if (num == 1) {
+            return out;
+        }
+        double step = last / (double) (num - 1);
+        for (int i = 0; i < num; i++) {
+            out[i] = (int) Math.floor(i * step);
+        }
+        out[num - 1] = last;
+        return out;
+    }
+
+    /**
+     * CenterCLIP's evaluation frames ({@code RawVideoExtractorpyAV.get_video_data} with {@code is_train=False}):
+     * every frame of the video is decoded (frames {@code 0 .. int(end_time * fps)} when an end is given), then
+     * {@code uniform_sampling(max_frames, n)}:
+     * <pre>
+     *   if n > max_frames: tick = n / float(max_frames); [int(tick / 2.0 + tick * x) for x in range(max_frames)]
+     *   else:              np.clip(np.arange(0, max_frames), 0, n - 1)      # 0, 1, ..., n-1, n-1, n-1, ...
+     * </pre>
+     * The first branch is {@link #segmentMiddle(int, int)} (the same float64 sums). In the second the reference
+     * marks only the first {@code min(n, max_frames)} frames as real in its video mask, so the repeats count for
+     * nothing in CenterCLIP's pooling; without {@code repeatLast} they are left out.
+     */
+    static int[] centerClipFrames(int frameCount, double fps, int maxFrames, boolean repeatLast, int endSecond) {
+        checkFrameCount(frameCount);
+        positive(maxFrames, "maxFrames");
+        int n = frameCount;
+        if (endSecond > 0) {
+            if (!(fps > 0) || Double.isInfinite(fps)) {
+                throw new IllegalArgumentException("fps must be positive, got " + fps);
+            }
+            n = (int) Math.min((long) (endSecond * fps) + 1, frameCount);
+        }
+        if (n > maxFrames) {
+            return segmentMiddle(n, maxFrames);
+        }
+        int[] out = new int[repeatLast ? maxFrames : n];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = Math.min(i, n - 1);
+        }
+        return out;
     }
 
     private static void positive(int v, String what) {

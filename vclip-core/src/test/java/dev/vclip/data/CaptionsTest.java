@@ -196,4 +196,81 @@ class CaptionsTest {
         multiline.writeCsv(multi);
         assertEquals(List.of("two\nlines"), Captions.read(multi, ParseReport.strict()).captionTexts());
     }
+    // ---------------------------------------------------------------------------------------- DiDeMo, ActivityNet
+
+    @Test
+    void didemoTestDataGroupsDescriptionsByVideoInFileOrder() {
+        Captions captions = Captions.read(DataFiles.resource("captions/didemo_test_data.json"), ParseReport.strict());
+        assertEquals(List.of("11111111@N00_2222222222_aaaaaaaaaa.mov", "33333333@N01_4444444444_bbbbbbbbbb.mp4"),
+                captions.videoIds());
+        assertArrayEquals(new int[]{3, 1}, captions.captionsPerVideo());
+        assertEquals(List.of("a dog runs onto the beach", "the dog shakes off the water", "camera pans to the waves",
+                "a child waves at the camera"), captions.captionTexts());
+        assertEquals(6, captions.videos().get(0).captions().get(1).line(), "the line where the entry starts");
+    }
+
+    @Test
+    void activityNetValKeepsSentencesAsWrittenUnderTheirKey() {
+        Captions captions = Captions.read(DataFiles.resource("captions/activitynet_val_1.json"), ParseReport.strict());
+        assertEquals(List.of("v_AAAAAAAAAAA", "v_BBBBBBBBBBB"), captions.videoIds());
+        assertArrayEquals(new int[]{2, 1}, captions.captionsPerVideo());
+        assertEquals(" He chops onions on a wooden board.", captions.captionTexts().get(1), "leading space kept");
+        assertEquals(5, captions.videos().get(0).captions().get(0).line());
+    }
+
+    @Test
+    void paragraphsJoinEachVideosSentencesWithOneSpace() {
+        // CLIP4Clip: " ".join(caption_dict[video]["text"]) (DiDeMo), " ".join(v_["sentences"]) (ActivityNet)
+        Captions didemo = Captions.read(DataFiles.resource("captions/didemo_test_data.json"), ParseReport.strict())
+                .asParagraphs();
+        assertEquals(List.of("a dog runs onto the beach the dog shakes off the water camera pans to the waves",
+                "a child waves at the camera"), didemo.captionTexts());
+        assertTrue(didemo.isSingleCaption());
+        assertEquals(2, didemo.videos().get(0).captions().get(0).line(), "the line of the first sentence");
+        Captions activity = Captions.read(DataFiles.resource("captions/activitynet_val_1.json"), ParseReport.strict())
+                .asParagraphs();
+        assertEquals("A man stands in a kitchen holding a knife.  He chops onions on a wooden board.",
+                activity.captionTexts().get(0), "nothing stripped: the second sentence's own space stays");
+        assertEquals(List.of("v_AAAAAAAAAAA", "v_BBBBBBBBBBB"), activity.videoIds());
+        Captions memory = Captions.of(Map.of("v", List.of("one", "two", "three"))).asParagraphs();
+        assertEquals(List.of("one two three"), memory.captionTexts());
+    }
+
+    @Test
+    void didemoAndActivityNetProblemsNameTheEntryAndKey(@TempDir Path dir) {
+        Path didemo = DataFiles.write(dir, "test_data.json", "[\n"
+                + "  {\"video\": \"a.mov\", \"description\": \"fine\", \"times\": [[0, 0]]},\n"
+                + "  {\"video\": \"b.mov\", \"times\": [[1, 1]]},\n"
+                + "  {\"description\": \"no video\"},\n"
+                + "  {\"video\": \"a.mov\", \"description\": 7}\n"
+                + "]\n");
+        DataFiles.contains(DataFiles.fails(didemo, 3, () -> Captions.readJson(didemo, ParseReport.strict())),
+                "entry 1 (video 'b.mov'): expected a non-empty string 'description', found no 'description'");
+        ParseReport lenient = ParseReport.lenient();
+        Captions kept = Captions.readJson(didemo, lenient);
+        assertEquals(List.of("fine"), kept.captionTexts());
+        assertEquals(List.of(3, 4, 5), lenient.problems().stream().map(ParseReport.Problem::line).toList());
+        assertTrue(lenient.problems().get(1).message().contains("entry 2: expected an object with a non-empty string"
+                + " 'video' (DiDeMo), found no 'video'"), lenient.problems().get(1).message());
+        assertTrue(lenient.problems().get(2).message().contains("'description' as a number"),
+                lenient.problems().get(2).message());
+
+        Path activity = DataFiles.write(dir, "val_1.json", "{\n"
+                + "  \"v_good\": {\"duration\": 3.0, \"sentences\": [\"a cat sleeps\"]},\n"
+                + "  \"v_bad\": {\"duration\": 5.0,\n"
+                + "    \"sentences\": \"one sentence, not a list\"},\n"
+                + "  \"v_worse\": {\"duration\": 5.0, \"sentences\": [\"ok\", 3]},\n"
+                + "  \"v_none\": {\"duration\": 5.0}\n"
+                + "}\n");
+        DataFiles.contains(DataFiles.fails(activity, 4, () -> Captions.readJson(activity, ParseReport.strict())),
+                "video 'v_bad': expected 'sentences' to be an array of strings, found a string");
+        ParseReport report = ParseReport.lenient();
+        Captions read = Captions.readJson(activity, report);
+        assertEquals(List.of("v_good", "v_worse"), read.videoIds());
+        assertEquals(List.of(4, 5, 6), report.problems().stream().map(ParseReport.Problem::line).toList());
+        assertTrue(report.problems().get(1).message().contains("video 'v_worse', sentence 1: expected a string,"
+                + " found a number"), report.problems().get(1).message());
+        assertTrue(report.problems().get(2).message().contains("video 'v_none': expected 'sentences' to be an array"
+                + " of strings, found no 'sentences'"), report.problems().get(2).message());
+    }
 }

@@ -232,4 +232,99 @@ class SamplingTest {
         assertThrows(IllegalArgumentException.class, () -> new Sampling.FixedFps(-1, 8));
         assertFalse(new Sampling.SegmentMiddle(8, 1).equals(new Sampling.SegmentMiddle(8, 2)));
     }
+    // ---------------------------------------------------------------------------------------- CLIP4Clip
+
+    @Test
+    void clip4clipTakesTheFirstFrameOfEverySecondAtTheIntegerRate() {
+        // 10 s at 29.97 fps = 300 frames. fps = int(29.97) = 29; total_duration = (300 + 28) // 29 = 11;
+        // seconds 0..11 read frames 29·sec: 0, 29, ..., 290, and 319 does not exist, so 11 frames.
+        int[] expected = {0, 29, 58, 87, 116, 145, 174, 203, 232, 261, 290};
+        assertArrayEquals(expected, Sampling.clip4clipSeconds(300, 29.97, 1, 0));
+        // fewer than max_frames (12): all of them, nothing padded
+        assertArrayEquals(expected, new Sampling.Clip4ClipFrames(12, Sampling.FrameSlice.UNIFORM).indices(300, 29.97));
+    }
+
+    @Test
+    void clip4clipSliceFramePosKeepsHeadTailOrLinspace() {
+        // the 11 frames above, max_frames 4
+        assertArrayEquals(new int[] {0, 29, 58, 87},
+                new Sampling.Clip4ClipFrames(4, Sampling.FrameSlice.HEAD).indices(300, 29.97));
+        assertArrayEquals(new int[] {203, 232, 261, 290},
+                new Sampling.Clip4ClipFrames(4, Sampling.FrameSlice.TAIL).indices(300, 29.97));
+        // np.linspace(0, 10, num=4, dtype=int) = [0, 3, 6, 10] (step 10/3: 0, 3.33, 6.67, 10) -> frames 0, 87, 174, 290
+        assertArrayEquals(new int[] {0, 3, 6, 10}, Sampling.linspaceInt(10, 4));
+        assertArrayEquals(new int[] {0, 87, 174, 290},
+                new Sampling.Clip4ClipFrames(4, Sampling.FrameSlice.UNIFORM).indices(300, 29.97));
+        // np.linspace(0, 99, num=12, dtype=int): step 9
+        assertArrayEquals(new int[] {0, 9, 18, 27, 36, 45, 54, 63, 72, 81, 90, 99}, Sampling.linspaceInt(99, 12));
+        assertArrayEquals(new int[] {0}, Sampling.linspaceInt(7, 1));
+        assertEquals(Sampling.FrameSlice.TAIL, Sampling.FrameSlice.ofCode(1));
+        assertEquals(2, Sampling.FrameSlice.UNIFORM.code());
+        assertThrows(IllegalArgumentException.class, () -> Sampling.FrameSlice.ofCode(3));
+    }
+
+    @Test
+    void clip4clipShortVideosGiveFewerFrames() {
+        // 3 s at 25 fps: seconds 0..3 -> 0, 25, 50 (75 does not exist)
+        assertArrayEquals(new int[] {0, 25, 50}, new Sampling.Clip4ClipFrames(12, Sampling.FrameSlice.UNIFORM)
+                .indices(75, 25));
+        // under a second: frame 0 alone
+        assertArrayEquals(new int[] {0}, Sampling.clip4clipSeconds(10, 30, 1, 0));
+    }
+
+    @Test
+    void clip4clipFrameRates() {
+        // sample_fp 2 at 30 fps: interval 15, inds [0, 15]; 61 frames, total_duration 3 -> 0 15 30 45 60 (75 missing)
+        assertArrayEquals(new int[] {0, 15, 30, 45, 60}, Sampling.clip4clipSeconds(61, 30, 2, 0));
+        // sample_fp 3 at int(29.97) = 29: interval 9, arange(0, 29, 9)[:3] = [0, 9, 18]
+        assertArrayEquals(new int[] {0, 9, 18, 29, 38, 47}, Sampling.clip4clipSeconds(58, 29.97, 3, 0));
+        // sample_fp 0: every frame
+        assertArrayEquals(new int[] {0, 1, 2, 3, 4}, Sampling.clip4clipSeconds(5, 30, 0, 0));
+        // sample_fp above the video's rate (the reference asserts): every frame
+        assertArrayEquals(new int[] {0, 1, 2, 3, 4}, Sampling.clip4clipSeconds(5, 2, 5, 0));
+        // a rate below 1 fps (the reference divides by zero): counted as 1, every frame a second
+        assertArrayEquals(new int[] {0, 1, 2}, Sampling.clip4clipSeconds(3, 0.5, 1, 0));
+    }
+
+    @Test
+    void clip4clipEndSecondStopsAfterThatSecond() {
+        // DiDeMo's end_time 31 on a 60 s video at 30 fps: seconds 0..31, 32 frames 0, 30, ..., 930
+        int[] frames = Sampling.clip4clipSeconds(1800, 30, 1, 31);
+        assertEquals(32, frames.length);
+        assertEquals(930, frames[31]);
+        // an end past the video changes nothing
+        assertArrayEquals(Sampling.clip4clipSeconds(300, 30, 1, 0), Sampling.clip4clipSeconds(300, 30, 1, 31));
+        assertThrows(IllegalArgumentException.class, () -> new Sampling.Clip4ClipFrames(1, 4,
+                Sampling.FrameSlice.HEAD, -1));
+        assertThrows(IllegalArgumentException.class, () -> new Sampling.Clip4ClipFrames(-1, 4,
+                Sampling.FrameSlice.HEAD, 0));
+        assertEquals("clip4clip", new Sampling.Clip4ClipFrames(4, Sampling.FrameSlice.HEAD).name());
+    }
+
+    // ---------------------------------------------------------------------------------------- CenterCLIP
+
+    @Test
+    void centerClipTakesSegmentMiddlesOfTheVideoAsGiven() {
+        // 10 s re-encoded at 3 fps = 30 frames, max_frames 12: tick 2.5, int(1.25 + 2.5 x)
+        assertArrayEquals(new int[] {1, 3, 6, 8, 11, 13, 16, 18, 21, 23, 26, 28},
+                new Sampling.CenterClipFrames(12).indices(30, 3));
+        // n == max_frames is the short branch: every frame
+        assertArrayEquals(new int[] {0, 1, 2, 3, 4, 5, 6, 7}, Sampling.centerClipFrames(8, 3, 8, false, 0));
+        assertEquals("centerclip", new Sampling.CenterClipFrames(12).name());
+    }
+
+    @Test
+    void centerClipShortVideosRepeatTheLastFrameOnlyWhenAsked() {
+        // np.clip(np.arange(0, 8), 0, 4) = 0 1 2 3 4 4 4 4; the mask marks 5 real frames
+        assertArrayEquals(new int[] {0, 1, 2, 3, 4, 4, 4, 4}, Sampling.centerClipFrames(5, 3, 8, true, 0));
+        assertArrayEquals(new int[] {0, 1, 2, 3, 4}, Sampling.centerClipFrames(5, 3, 8, false, 0));
+    }
+
+    @Test
+    void centerClipEndSecondKeepsFramesUpToIntEndTimesFps() {
+        // end 3 s at 3 fps: frames 0 .. int(3 * 3.0) = 9, n = 10; max 4: tick 2.5 -> 1, 3, 6, 8
+        assertArrayEquals(new int[] {1, 3, 6, 8}, new Sampling.CenterClipFrames(4, false, 3).indices(30, 3));
+        // past the end of the video: the whole video
+        assertArrayEquals(Sampling.centerClipFrames(30, 3, 4, false, 0), Sampling.centerClipFrames(30, 3, 4, false, 60));
+    }
 }
