@@ -608,6 +608,22 @@ public final class Clip4Clip extends ClipFamilyModel {
             }
         }
 
+        /**
+         * The similarity header is what CLIP4Clip adds to CLIP (its {@code prep_optimizer} calls everything outside
+         * {@code clip.} new): the frame position embeddings, seqLSTM's LSTM, seqTransf's transformer and
+         * tightTransf's cross transformer and similarity layer.
+         */
+        @Override
+        public List<String> newModuleKeywords() {
+            return List.of("frame_position_embeddings.", "lstm_visual.", "transformerClip.", "cross.", "similarity_dense.");
+        }
+
+        /** CLIP4Clip's {@code prep_optimizer}: CLIP at {@code coef_lr} times the learning rate, the header at it. */
+        @Override
+        public TrainingRecipe trainingRecipe() {
+            return TrainingRecipe.CLIP4CLIP;
+        }
+
         @Override
         public List<CheckpointLayout> checkpointLayouts() {
             return List.of(CLIP4CLIP);

@@ -111,11 +111,39 @@ public interface ModelFamily {
 
     /**
      * Words that mark a parameter as new relative to the CLIP the family starts from, matched anywhere in its name
-     * (X-CLIP: {@code mit}, {@code prompts}, {@code message_}): training gives them {@code TRAIN.NEW_MODULE_LR_SCALE}
-     * times the learning rate and keeps them trainable when the text tower is frozen.
+     * (X-CLIP: {@code mit}, {@code prompts}, {@code message_}; CLIP4Clip: its similarity header's module names).
+     * How training treats them is the family's {@link #trainingRecipe()}.
      */
     default List<String> newModuleKeywords() {
         return List.of();
+    }
+
+    /**
+     * The original training code whose optimiser recipe {@code vclip train} follows for a family: which parameters
+     * train, which get weight decay, and each one's learning-rate factor ({@code dev.vclip.train.ParameterPlan}).
+     */
+    enum TrainingRecipe {
+        /**
+         * ViFi-CLIP (the default): CLIP's towers fine-tuned as {@code TRAINER.ViFi_CLIP.USE} says, or only its VL
+         * prompts; one learning rate.
+         */
+        VIFI_CLIP,
+        /**
+         * X-CLIP {@code utils/optimizer.py}: the new modules train at {@code TRAIN.NEW_MODULE_LR_SCALE} times the
+         * learning rate and stay trainable when {@code MODEL.FIX_TEXT} freezes the text side.
+         */
+        XCLIP,
+        /**
+         * CLIP4Clip {@code main_task_retrieval.py prep_optimizer}: CLIP's parameters (everything but the new modules)
+         * train at {@code TRAIN.COEF_LR} times the learning rate, the new modules at the learning rate; CLIP's layers
+         * below {@code MODEL.FREEZE_LAYER_NUM} and its embeddings are frozen; only biases escape weight decay.
+         */
+        CLIP4CLIP
+    }
+
+    /** The recipe {@code vclip train} follows for the family's parameters (ViFi-CLIP's unless a family says). */
+    default TrainingRecipe trainingRecipe() {
+        return TrainingRecipe.VIFI_CLIP;
     }
 
     /** The original (non-HF) checkpoint layouts the family reads, with their name rules. */

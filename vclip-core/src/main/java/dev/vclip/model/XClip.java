@@ -523,6 +523,11 @@ public final class XClip extends ClipFamilyModel {
         }
 
         @Override
+        public TrainingRecipe trainingRecipe() {
+            return TrainingRecipe.XCLIP;
+        }
+
+        @Override
         public List<CheckpointLayout> checkpointLayouts() {
             return List.of(VIDEOX);
         }

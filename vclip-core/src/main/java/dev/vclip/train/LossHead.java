@@ -19,8 +19,32 @@ public interface LossHead {
     /** The mean loss of the micro-batch, a scalar in {@code manager}. */
     NDArray loss(VideoTextModel model, MicroBatch batch, NDManager manager);
 
-    /** Called after every optimiser update (parameters changed). */
-    default void afterUpdate() {
+    /**
+     * Called after every optimiser update that changed the parameters, with the master weights updated and before
+     * a mixed-precision working copy is refreshed from them: where a loss constrains parameters.
+     */
+    default void afterUpdate(TrainableModel model) {
+    }
+
+    /** The largest logit scale contrastive training allows: ln 100, a temperature of at least 0.01. */
+    double LOGIT_SCALE_MAX = Math.log(100);
+
+    /**
+     * Clamps a trainable {@code logit_scale} to [0, ln 100], as CLIP's training does and its video successors after
+     * each step (CLIP4Clip {@code main_task_retrieval.py train_epoch}: {@code clamp_(logit_scale, max=np.log(100))};
+     * CenterCLIP {@code main.py}: [0.1, 4.6052]). A frozen scale is left as it is.
+     */
+    static void clampLogitScale(TrainableModel model) {
+        ParameterPlan.Entry entry = model.plan().get("logit_scale");
+        if (entry == null || !entry.trainable()) {
+            return;
+        }
+        NDArray scale = model.master().get("logit_scale");
+        float value = scale.getFloat();
+        float clamped = (float) Math.min(Math.max(value, 0), LOGIT_SCALE_MAX);
+        if (clamped != value) {
+            scale.set(java.nio.FloatBuffer.wrap(new float[]{clamped}));
+        }
     }
 
     /**
@@ -98,7 +122,8 @@ public interface LossHead {
      * Video–text contrastive learning for retrieval: a batch of (clip, text) pairs, logits of every clip against
      * every text of the batch ({@link VideoTextModel#logits}: X-CLIP conditions each text on each video), and the
      * symmetric InfoNCE loss ({@link Losses#symmetricInfoNce}). Gradient accumulation splits the batch's negatives
-     * (each micro-batch is its own contrastive problem), as with the original CLIP training code.
+     * (each micro-batch is its own contrastive problem), as with the original CLIP training code. After each update the
+     * logit scale is clamped to [0, ln 100] ({@link LossHead#clampLogitScale}).
      */
     final class Contrastive implements LossHead {
         @Override
@@ -109,6 +134,11 @@ public interface LossHead {
             VideoEncoding encoding = model.encodeVideos(pixels);
             NDArray text = model.textFeatures(batch.texts(), manager);
             return Losses.symmetricInfoNce(LossHead.toFloat32(model.logits(encoding, text)));
+        }
+
+        @Override
+        public void afterUpdate(TrainableModel model) {
+            LossHead.clampLogitScale(model);
         }
     }
 }

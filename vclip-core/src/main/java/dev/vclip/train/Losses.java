@@ -25,7 +25,9 @@ public final class Losses {
 
     /**
      * The symmetric InfoNCE loss of CLIP over a batch of matching pairs: {@code logits[i][j]} scores video i against
-     * text j (the diagonal holds the pairs); the mean of the video→text and text→video cross-entropies.
+     * text j (the diagonal holds the pairs); the mean of the video→text and text→video cross-entropies. This is
+     * CLIP4Clip's {@code (CrossEn(sim) + CrossEn(sim.T)) / 2} ({@code CrossEn}: the mean of −diag(log_softmax(sim))),
+     * whichever way round the matrix is.
      */
     public static NDArray symmetricInfoNce(NDArray logitsPerVideo) {
         long n = logitsPerVideo.getShape().get(0);

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vclip.model.ConfigException;
 import dev.vclip.model.ModelConfig;
+import dev.vclip.model.ModelFamilies;
 
 import java.util.List;
 import java.util.Locale;
@@ -11,9 +12,10 @@ import java.util.Locale;
 /**
  * Architectures for training from random weights ({@code MODEL.PRETRAINED} unset), named by {@code MODEL.ARCH} as
  * the seeds name OpenAI's CLIP backbones, plus a tiny size for tests and smoke runs. The family comes from
- * {@code MODEL.TYPE} ({@code xclip}: X-CLIP's cross-frame vision, MIT and prompt generator, HF XCLIPConfig defaults;
- * {@code clip}: the ViFi-CLIP frame-level model). Image size and frame count come from {@code DATA.INPUT_SIZE} and
- * {@code DATA.NUM_FRAMES}.
+ * {@code MODEL.TYPE}, any registered {@code model_type} ({@code xclip}: X-CLIP's cross-frame vision, MIT and prompt
+ * generator, HF XCLIPConfig defaults; {@code clip}: the ViFi-CLIP frame-level model; {@code clip4clip}: CLIP4Clip with
+ * the similarity header of {@code MODEL.SIM_HEADER}; a family's own keys take its defaults otherwise). Image size and
+ * frame count come from {@code DATA.INPUT_SIZE} and {@code DATA.NUM_FRAMES}.
  *
  * <ul>
  *   <li>{@code ViT-B/32}, {@code ViT-B/16}: vision width 768, 12 layers, 12 heads; text width 512, 12 layers, 8 heads;
@@ -22,6 +24,12 @@ import java.util.Locale;
  *   <li>{@code tiny}: vision width 64, 2 layers, 4 heads, patch 8; text width 48, 2 layers; projection 32 (the full
  *   49408-token vocabulary, so real class names tokenize).</li>
  * </ul>
+ *
+ * <p>CLIP4Clip: the header works at the text width on the projected frame features (its seqTransf and tightTransf
+ * need projection = text width, as OpenAI's CLIPs have it), so the clip4clip {@code tiny} projects to 48. The header
+ * settings come from {@code MODEL.SIM_HEADER}, {@code MODEL.CROSS_NUM_HIDDEN_LAYERS},
+ * {@code MODEL.CROSS_NUM_ATTENTION_HEADS} and {@code DATA.MAX_WORDS}, and {@code max_frames} is
+ * {@code DATA.NUM_FRAMES}; with any other {@code MODEL.TYPE} those keys must keep their defaults.
  */
 public final class ModelPresets {
     private ModelPresets() {
@@ -29,10 +37,35 @@ public final class ModelPresets {
 
     public static final List<String> NAMES = List.of("ViT-B/32", "ViT-B/16", "ViT-L/14", "tiny");
 
+    /** The training keys that shape a clip4clip model, as CLIP4Clip's arguments name them (upper-cased). */
+    static final List<String> CLIP4CLIP_KEYS = List.of("MODEL.SIM_HEADER", "MODEL.CROSS_NUM_HIDDEN_LAYERS",
+            "MODEL.CROSS_NUM_ATTENTION_HEADS", "DATA.MAX_WORDS");
+
+    /** The preset of {@code MODEL.ARCH} for {@code MODEL.TYPE} and the data keys, with the family's keys. */
+    public static ModelConfig config(TrainConfig cfg) {
+        String arch = cfg.string("MODEL.ARCH");
+        String type = ModelFamilies.require(cfg.string("MODEL.TYPE")).modelType();
+        boolean clip4clip = "clip4clip".equals(type);
+        if (!clip4clip) {
+            cfg.rejectChanged(CLIP4CLIP_KEYS, "MODEL.TYPE " + type, "MODEL.TYPE clip4clip (CLIP4Clip's header)");
+        }
+        ObjectNode c = towers(arch, type, cfg.integer("DATA.NUM_FRAMES"), cfg.integer("DATA.INPUT_SIZE"));
+        if (clip4clip) {
+            clip4clipHeader(c, cfg);
+        }
+        return ModelConfig.fromJson("preset " + arch + " (" + type + ")", c, w -> { });
+    }
+
+    /** The preset for a family with its keys at their defaults. */
     public static ModelConfig config(String arch, String type, int frames, int inputSize) {
-        ObjectMapper json = new ObjectMapper();
+        return config(TrainConfig.defaults().withOpts(List.of("MODEL.ARCH", arch, "MODEL.TYPE", type,
+                "DATA.NUM_FRAMES", String.valueOf(frames), "DATA.INPUT_SIZE", String.valueOf(inputSize))));
+    }
+
+    /** config.json of the two CLIP towers of a size (and X-CLIP's modules, sized to fit). */
+    private static ObjectNode towers(String arch, String type, int frames, int inputSize) {
         boolean xclip = "xclip".equals(type);
-        ObjectNode c = json.createObjectNode().put("model_type", xclip ? "xclip" : "clip");
+        ObjectNode c = new ObjectMapper().createObjectNode().put("model_type", type);
         ObjectNode t = c.putObject("text_config");
         ObjectNode v = c.putObject("vision_config").put("image_size", inputSize);
         switch (arch.toUpperCase(Locale.ROOT)) {
@@ -49,12 +82,13 @@ public final class ModelPresets {
                 }
             }
             case "TINY" -> {
-                c.put("projection_dim", 32).put("prompt_num_attention_heads", 4);
+                c.put("projection_dim", 32);
                 t.put("hidden_size", 48).put("intermediate_size", 96).put("num_hidden_layers", 2)
                         .put("num_attention_heads", 4);
                 v.put("hidden_size", 64).put("intermediate_size", 128).put("num_hidden_layers", 2)
                         .put("num_attention_heads", 4).put("patch_size", 8);
                 if (xclip) {
+                    c.put("prompt_num_attention_heads", 4);
                     v.put("mit_hidden_size", 32).put("mit_intermediate_size", 64).put("mit_num_attention_heads", 2);
                 }
             }
@@ -69,6 +103,31 @@ public final class ModelPresets {
             throw new ConfigException("DATA.INPUT_SIZE " + inputSize + " is not a multiple of the patch size " + patch
                     + " of MODEL.ARCH " + arch);
         }
-        return ModelConfig.fromJson("preset " + arch + " (" + type + ")", c, w -> { });
+        return c;
+    }
+
+    /**
+     * CLIP4Clip's header settings, and projection = text width (OpenAI's CLIPs have it; the header runs at the text
+     * width on projected frame features). Problems are named by their training keys.
+     */
+    private static void clip4clipHeader(ObjectNode c, TrainConfig cfg) {
+        ObjectNode t = (ObjectNode) c.get("text_config");
+        int width = t.path("hidden_size").asInt(512); // HF CLIPTextConfig's default
+        int positions = t.path("max_position_embeddings").asInt(77);
+        c.put("projection_dim", width);
+        int words = cfg.integer("DATA.MAX_WORDS");
+        if (words > positions) {
+            throw cfg.error("DATA.MAX_WORDS", "is " + words + " but the text tower of MODEL.ARCH "
+                    + cfg.string("MODEL.ARCH") + " has " + positions + " positions");
+        }
+        String header = cfg.string("MODEL.SIM_HEADER");
+        int heads = cfg.integer("MODEL.CROSS_NUM_ATTENTION_HEADS");
+        if ("tightTransf".equals(header) && width % heads != 0) {
+            throw cfg.error("MODEL.CROSS_NUM_ATTENTION_HEADS", "is " + heads + " but must divide the text width "
+                    + width + " of MODEL.ARCH " + cfg.string("MODEL.ARCH") + " (the cross transformer's width)");
+        }
+        c.put("sim_header", header).put("max_words", words).put("max_frames", cfg.integer("DATA.NUM_FRAMES"))
+                .put("cross_num_hidden_layers", cfg.integer("MODEL.CROSS_NUM_HIDDEN_LAYERS"))
+                .put("cross_num_attention_heads", heads);
     }
 }

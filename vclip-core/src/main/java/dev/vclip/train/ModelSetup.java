@@ -41,8 +41,7 @@ public final class ModelSetup {
             List<TensorFile> files = new ArrayList<>(ModelFolder.openWeights(dir));
             return load(cfg, config, files, dir);
         }
-        ModelConfig config = ModelPresets.config(cfg.string("MODEL.ARCH"), cfg.string("MODEL.TYPE"),
-                cfg.integer("DATA.NUM_FRAMES"), cfg.integer("DATA.INPUT_SIZE"));
+        ModelConfig config = ModelPresets.config(cfg);
         List<TensorFile> files = new ArrayList<>();
         try (ModelWeights random = ModelWeights.random(ModelFolder.parameterShapes(config), cfg.integer("SEED"), null)) {
             MemoryTensors init = new MemoryTensors("random init (SEED " + cfg.integer("SEED") + ")");

@@ -1,6 +1,8 @@
 package dev.vclip.train;
 
+import dev.vclip.model.Clip4Clip;
 import dev.vclip.model.ModelConfig;
+import dev.vclip.model.ModelFamilies;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -23,13 +25,17 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * A training configuration with the key names of the seeds' yacs configs: X-CLIP {@code utils/config.py}
  * (microsoft/VideoX) and ViFi-CLIP {@code utils/config.py} (muzairkhattak/ViFi-CLIP, which adds
  * {@code TRAINER.ViFi_CLIP.*} and {@code TEST.MULTI_VIEW_INFERENCE}), read from YAML files as theirs are, with the
- * same defaults. A few keys are vclip's own (marked below, in sections {@code TRAIN}, {@code AUG}, {@code LINEAR_PROBE}
- * and {@code MODEL}); they default to what the seeds hard-code.
+ * same defaults; CLIP4Clip's arguments ({@code main_task_retrieval.py get_args}: {@code sim_header},
+ * {@code cross_num_hidden_layers}, {@code max_words}, {@code coef_lr}, {@code freeze_layer_num}) upper-cased under
+ * {@code MODEL}, {@code DATA} and {@code TRAIN} (defaults: its argparse values, but {@code max_words} 32 as its
+ * scripts run it). A few keys are vclip's own (marked below, in sections {@code TRAIN}, {@code AUG},
+ * {@code LINEAR_PROBE} and {@code MODEL}); they default to what the seeds hard-code.
  *
  * <p>Merging follows yacs: defaults, then the {@code BASE} files of a file (relative to it, recursively), then the
  * file, then {@code --opts KEY VALUE ...}. Unlike yacs, every problem is an error that names where the value came
@@ -80,6 +86,12 @@ public final class TrainConfig {
 
     private static Check oneOf(String... allowed) {
         return v -> Arrays.asList(allowed).contains(v) ? null : "one of " + String.join(", ", allowed);
+    }
+
+    /** A registered family's model_type ({@link ModelFamilies}; case, - and _ ignored). */
+    private static Check modelType() {
+        return v -> ModelFamilies.forModelType((String) v).isPresent() ? null
+                : "one of " + String.join(", ", new TreeSet<>(ModelFamilies.modelTypes()));
     }
 
     private static Check ints(int... allowed) {
@@ -145,9 +157,25 @@ public final class TrainConfig {
         key("TRAINER.ViFi_CLIP.USE", Kind.STRING, "both", oneOf("both", "image", "text"),
                 "which CLIP towers to fine-tune");
         key("TRAINER.ViFi_CLIP.ZS_EVAL", Kind.BOOL, false, null, "class texts without template (zero-shot eval)");
+        // -------------------------------------------------------------------- CLIP4Clip main_task_retrieval.py get_args
+        // (upper-cased; its max_frames is DATA.NUM_FRAMES). The model keys shape a random-init MODEL.TYPE clip4clip
+        // model (a MODEL.PRETRAINED folder's config.json decides otherwise) and are an error with another MODEL.TYPE;
+        // the optimiser keys apply to CLIP4Clip's recipe (ModelFamily.TrainingRecipe) and are an error with others.
+        key("MODEL.SIM_HEADER", Kind.STRING, "meanP", oneOf(Arrays.stream(Clip4Clip.SimHeader.values())
+                .map(Enum::name).toArray(String[]::new)), "CLIP4Clip: similarity header (sim_header)");
+        key("MODEL.CROSS_NUM_HIDDEN_LAYERS", Kind.INT, 4, atLeast(1),
+                "CLIP4Clip: layers of the seqTransf / tightTransf header (cross_num_hidden_layers)");
+        key("MODEL.CROSS_NUM_ATTENTION_HEADS", Kind.INT, 8, atLeast(1),
+                "CLIP4Clip: heads of the tightTransf cross transformer (cross-base/cross_config.json)");
+        key("DATA.MAX_WORDS", Kind.INT, 32, atLeast(3),
+                "CLIP4Clip: text tokens with [SOT] and [EOT] (max_words; its scripts use 32)");
+        key("TRAIN.COEF_LR", Kind.FLOAT, 1.0, positive(),
+                "CLIP4Clip: LR factor of CLIP's parameters; the header gets TRAIN.LR (coef_lr; its scripts use 1e-3)");
+        key("MODEL.FREEZE_LAYER_NUM", Kind.INT, 0, atLeast(-1), "CLIP4Clip: freeze CLIP's embeddings and its "
+                + "layers below N (freeze_layer_num; 0: only the embeddings, -1: nothing)");
         // -------------------------------------------------------------------- vclip's own keys
-        key("MODEL.TYPE", Kind.STRING, "xclip", oneOf("xclip", "clip"),
-                "vclip: model family for random init (a MODEL.PRETRAINED folder's config.json decides otherwise)");
+        key("MODEL.TYPE", Kind.STRING, "xclip", modelType(), "vclip: model family for random init, a registered "
+                + "model_type (a MODEL.PRETRAINED folder's config.json decides otherwise)");
         key("TRAIN.LOSS", Kind.STRING, "recognition", oneOf("recognition", "contrastive"),
                 "vclip: recognition = cross-entropy over the class texts; contrastive = symmetric InfoNCE");
         key("TRAIN.NEW_MODULE_LR_SCALE", Kind.FLOAT, 10.0, positive(),
@@ -603,6 +631,28 @@ public final class TrainConfig {
     /** True when the value was set by a file or --opts rather than taken from the defaults. */
     public boolean isSet(String key) {
         return !"default".equals(origin(key));
+    }
+
+    /** True when the value differs from the key's default (set in a file or --opts to something else). */
+    public boolean differsFromDefault(String key) {
+        Key k = KEYS.get(key);
+        if (k == null) {
+            throw new IllegalArgumentException("no config key '" + key + "'");
+        }
+        return !Objects.equals(values.get(key), k.defaultValue());
+    }
+
+    /**
+     * Rejects the first of {@code keys} whose value is not its default: they do not apply to {@code what}
+     * (e.g. {@code "MODEL.TYPE xclip"}); {@code hint} says what does.
+     */
+    public void rejectChanged(List<String> keys, String what, String hint) {
+        for (String key : keys) {
+            if (differsFromDefault(key)) {
+                throw error(key, "is " + show(values.get(key)) + " but applies only to " + hint + ", not to " + what
+                        + " (remove it, or set it to its default " + show(KEYS.get(key).defaultValue()) + ")");
+            }
+        }
     }
 
     /** A {@link ConfigException} about a key's value, naming where it came from. */

@@ -21,7 +21,8 @@ import java.util.Map;
  *   <li>the global gradient norm over all trainable parameters, and clipping to {@code TRAIN.CLIP_GRAD} when set
  *   ({@code torch.nn.utils.clip_grad_norm_}: factor max_norm / (norm + 1e-6) when below 1);</li>
  *   <li>{@link AdamW} with the {@link LrSchedule} rate of this update times the parameter's factor, and weight
- *   decay where the {@link ParameterPlan} says so;</li>
+ *   decay where the {@link ParameterPlan} says so, then the loss's constraints ({@link LossHead#afterUpdate}: the
+ *   contrastive logit-scale clamp);</li>
  *   <li>gradients zeroed.</li>
  * </ol>
  *
@@ -151,6 +152,7 @@ public final class Trainer implements AutoCloseable {
                             lr * e.lrScale(), e.decay() ? settings.weightDecay() : 0));
                 }
                 optimizer.step(updates);
+                head.afterUpdate(model);
                 model.syncWorking();
             }
             grads.forEach(NDArray::close);
@@ -162,7 +164,6 @@ public final class Trainer implements AutoCloseable {
         if (scaler != null) {
             scaler.update(skipped);
         }
-        head.afterUpdate();
         StepStats stats = new StepStats(update, used == 0 ? Double.NaN : lossSum / used, lr, gradNorm, clips,
                 (System.nanoTime() - start) / 1e9, skipped, scale);
         update++;

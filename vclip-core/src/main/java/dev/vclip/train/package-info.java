@@ -8,7 +8,8 @@
  *   <li>{@link dev.vclip.train.TrainRun}: a whole run (data, model, epochs, validation, checkpoints, resume,
  *   final model folder, report); {@link dev.vclip.train.Trainer}: one optimiser step (gradient accumulation,
  *   clipping, loss scaling); {@link dev.vclip.train.AdamW}, {@link dev.vclip.train.LrSchedule},
- *   {@link dev.vclip.train.ParameterPlan} (freezing, no-decay groups, 10x LR of X-CLIP's new modules);</li>
+ *   {@link dev.vclip.train.ParameterPlan} (freezing, no-decay groups, 10x LR of X-CLIP's new modules, CLIP4Clip's
+ *   coef_lr for CLIP, by the family's {@link dev.vclip.model.ModelFamily.TrainingRecipe});</li>
  *   <li>{@link dev.vclip.train.LossHead}: recognition (cross-entropy with soft targets over the class texts) and
  *   video–text contrastive; {@link dev.vclip.train.Blending}: label smoothing, mixup and cutmix as X-CLIP's
  *   {@code CutmixMixupBlending}; {@link dev.vclip.train.TrainingData}: the deterministic, resumable stream;</li>
