@@ -11,6 +11,6 @@
  * sub-commands only; the benchmarks in turn use {@code VclipCommand} and {@code Checks}. Charts reach reports
  * through {@code ServiceLoader}, so nothing here names {@code dev.vclip.charts}.
  *
- * <p>May depend on: {@code dev.vclip}, {@code dev.vclip.bench}, {@code dev.vclip.data}, {@code dev.vclip.data.synth}, {@code dev.vclip.eval}, {@code dev.vclip.model}, {@code dev.vclip.report}, {@code dev.vclip.task}, {@code dev.vclip.tokenizer}, {@code dev.vclip.train}, {@code dev.vclip.video}, {@code dev.vclip.weights}.
+ * <p>May depend on: {@code dev.vclip}, {@code dev.vclip.bench}, {@code dev.vclip.data}, {@code dev.vclip.data.synth}, {@code dev.vclip.eval}, {@code dev.vclip.model}, {@code dev.vclip.report}, {@code dev.vclip.task}, {@code dev.vclip.tokenizer}, {@code dev.vclip.train}, {@code dev.vclip.video}, {@code dev.vclip.verify}, {@code dev.vclip.weights}.
  */
 package dev.vclip.cli;

@@ -22,6 +22,6 @@
  *
  * <p>Nothing in the library depends on this package; in vclip-cli, the commands do.
  *
- * <p>May depend on: {@code dev.vclip.eval}, {@code dev.vclip.model}, {@code dev.vclip.tokenizer}, {@code dev.vclip.video}, {@code dev.vclip.weights}
+ * <p>May depend on: {@code dev.vclip}, {@code dev.vclip.eval}, {@code dev.vclip.model}, {@code dev.vclip.tokenizer}, {@code dev.vclip.video}, {@code dev.vclip.weights}
  */
 package dev.vclip.verify;

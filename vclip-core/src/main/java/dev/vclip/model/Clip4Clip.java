@@ -498,7 +498,7 @@ public final class Clip4Clip extends ClipFamilyModel {
             String header = top.choice("sim_header", "meanP",
                     Set.of("meanP", "seqLSTM", "seqTransf", "tightTransf"));
             return new Config(SimHeader.valueOf(header), top.integer("max_words", 32), top.integer("max_frames", 12),
-                    top.integer("cross_num_hidden_layers", 4), top.integer("cross_num_attention_heads", 12),
+                    top.integer("cross_num_hidden_layers", 4), top.integer("cross_num_attention_heads", 8),
                     top.number("header_layer_norm_eps", Config.CLIP4CLIP_EPS));
         }
 
@@ -644,8 +644,8 @@ public final class Clip4Clip extends ClipFamilyModel {
                 default -> 4;
             };
             // CLIP4Clip's defaults for the rest (main_task_retrieval.py get_args: max_words 20, max_frames 100;
-            // cross-base: 12 heads)
-            return inferConfig(hf, heads, new Config(header, 20, 100, layers, 12, Config.CLIP4CLIP_EPS));
+            // cross-base: 8 heads (hidden 512))
+            return inferConfig(hf, heads, new Config(header, 20, 100, layers, 8, Config.CLIP4CLIP_EPS));
         }
 
         /** The header a checkpoint's tensors imply when nothing says which of its headers to run. */
@@ -682,7 +682,7 @@ public final class Clip4Clip extends ClipFamilyModel {
          *   <li>CLIP4Clip, which saves no arguments: {@code args.json} (its argparse values, e.g. written by hand
          *       from the log's "Effective parameters") as "", or a {@code config.json} whose {@code task_config}
          *       maps names to {@code {"args": {...}}} (one per header, as vclip's fixtures keep them); the tight
-         *       header's heads come from {@code cross_config.json} beside it (12, cross-base's, without one).</li>
+         *       header's heads come from {@code cross_config.json} beside it (8, cross-base's, without one).</li>
          * </ul>
          * The towers come from the tensors, the header from the arguments' CLIP4Clip names ({@code sim_header},
          * {@code max_words}, {@code max_frames}, {@code cross_num_hidden_layers}); other arguments are ignored.
@@ -691,7 +691,7 @@ public final class Clip4Clip extends ClipFamilyModel {
         public Map<String, ModelConfig> runConfigs(Path dir, Map<String, StoredTensor> hf) {
             Map<String, ModelConfig> configs = new LinkedHashMap<>();
             Path hparams = dir.resolve("hparams_train.json");
-            int crossHeads = RunFiles.crossHeads(dir.resolve("cross_config.json"), 12);
+            int crossHeads = RunFiles.crossHeads(dir.resolve("cross_config.json"), 8);
             if (Files.isRegularFile(hparams)) {
                 configs.put("", fromArgs(hf, RunFiles.readObject(hparams), hparams.toString(), crossHeads,
                         Config.CENTERCLIP_EPS));
