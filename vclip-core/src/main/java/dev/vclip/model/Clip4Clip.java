@@ -70,11 +70,24 @@ public final class Clip4Clip extends ClipFamilyModel {
      *                          (seqTransf uses the text tower's heads)
      * @param headerLayerNormEps the headers' LayerNorm epsilon: 1e-12 in CLIP4Clip ({@code until_module.LayerNorm},
      *                          TF style), 1e-5 in CenterCLIP
+     * @param tokenClustering   CenterCLIP's token clustering inside the vision tower (its {@code hparams} keys), or
+     *                          null for plain CLIP4Clip
      */
     public record Config(SimHeader simHeader, int maxWords, int maxFrames, int crossLayers, int crossHeads,
-                         double headerLayerNormEps) implements ModelFamily.FamilyConfig {
+                         double headerLayerNormEps, TokenClustering.Config tokenClustering)
+            implements ModelFamily.FamilyConfig {
         public static final double CLIP4CLIP_EPS = 1e-12;
         public static final double CENTERCLIP_EPS = 1e-5;
+
+        public Config(SimHeader simHeader, int maxWords, int maxFrames, int crossLayers, int crossHeads,
+                      double headerLayerNormEps) {
+            this(simHeader, maxWords, maxFrames, crossLayers, crossHeads, headerLayerNormEps, null);
+        }
+
+        /** Whether some vision block clusters tokens (CenterCLIP). */
+        public boolean clusters() {
+            return tokenClustering != null && !tokenClustering.clusterBlocks().isEmpty();
+        }
     }
 
     private final Config c4c;
@@ -91,6 +104,11 @@ public final class Clip4Clip extends ClipFamilyModel {
 
     public SimHeader simHeader() {
         return c4c.simHeader();
+    }
+
+    /** CenterCLIP's token clustering, when this model clusters. */
+    public java.util.Optional<TokenClustering.Config> tokenClustering() {
+        return c4c.clusters() ? java.util.Optional.of(c4c.tokenClustering()) : java.util.Optional.empty();
     }
 
     // ================================================================================================ parameters
@@ -192,16 +210,86 @@ public final class Clip4Clip extends ClipFamilyModel {
         long t = s.get(1);
         Scope root = weights.at("");
         NDArray frames = video.reshape(b * t, s.get(2), s.get(3), s.get(4));
-        NDArray tokens = Clip.visionTransformer(root, config.vision(), Clip.Config.NONE, frames, trace)[1];
+        NDArray tokens = c4c.clusters() ? clusteringVisionTransformer(frames, trace)
+                : Clip.visionTransformer(root, config.vision(), Clip.Config.NONE, frames, trace)[1];
         NDArray normed = Layers.layerNorm(tokens, root.at("vision_model.post_layernorm"), config.vision().layerNormEps());
         NDArray hidden = Layers.linearNoBias(normed, root.at("visual_projection"));
         long n = hidden.getShape().get(1);
         long e = hidden.getShape().get(2);
-        NDArray perVideo = hidden.reshape(b, t, n, e);
+        NDArray perVideo = hidden.reshape(b, hidden.getShape().get(0) / b, n, e);
         NDArray visual = perVideo.get(":, :, 0, :");
         trace.record("visual_hidden", perVideo);
         trace.record("visual_output", visual);
         return new NDArray[]{visual, perVideo};
+    }
+
+    /**
+     * CenterCLIP's ViT ({@code modules/clip.py} with {@code TokenClusterInter} in the blocks that cluster): CLIP's
+     * embeddings and pre-LayerNorm, then per block: <em>token clustering</em> of its input where the block clusters
+     * (segments of fd consecutive frames, class tokens averaged, patch tokens reduced to K medoids in index order;
+     * {@link TokenClustering}), then the block as usual on the reduced sequence. frames [B·T, 3, S, S] → last hidden
+     * [B·T', 1+K, Wv]; row b·T' + s is segment s of video b.
+     */
+    NDArray clusteringVisionTransformer(NDArray frames, Trace trace) {
+        ModelConfig.VisionConfig v = config.vision();
+        Scope vision = weights.at("vision_model");
+        NDArray x = Clip.visionEmbeddings(weights.at(""), v, frames);
+        x = Layers.layerNorm(x, vision.at("pre_layrnorm"), v.layerNormEps());
+        for (int i = 0; i < v.numHiddenLayers(); i++) {
+            java.util.Optional<TokenClustering> clustering = c4c.tokenClustering().at(i + 1);
+            if (clustering.isPresent()) {
+                // the reference clusters LND tokens [1+P, B·T, Wv]
+                NDArray lnd = x.transpose(1, 0, 2);
+                TokenClustering.Result r = clustering.get().apply(lnd);
+                trace.record("cluster_input", lnd);
+                trace.record("medoid_index", indexArray(x.getManager(), r.medoidIndex()));
+                trace.record("assignment", indexArray(x.getManager(), r.assignment()));
+                if (r.laplacianEigenvalues().length > 0) {
+                    trace.record("laplacian_eigenvalues", valueArray(x.getManager(), r.laplacianEigenvalues()));
+                }
+                trace.record("cluster_output", r.tokens());
+                x = r.tokens().transpose(1, 0, 2);
+            }
+            x = Layers.encoderLayer(x, vision.at("encoder.layers", i), v.numAttentionHeads(), v.hiddenAct(),
+                    v.layerNormEps(), null);
+            if (clustering.isPresent()) {
+                trace.record("block_output", x.transpose(1, 0, 2));
+            }
+        }
+        return x;
+    }
+
+    private static NDArray indexArray(NDManager manager, int[][] rows) {
+        int width = rows.length == 0 ? 0 : rows[0].length;
+        long[] flat = new long[rows.length * width];
+        for (int r = 0; r < rows.length; r++) {
+            for (int c = 0; c < width; c++) {
+                flat[r * width + c] = rows[r][c];
+            }
+        }
+        return manager.create(flat, new Shape(rows.length, width));
+    }
+
+    private static NDArray valueArray(NDManager manager, double[][] rows) {
+        int width = rows.length == 0 ? 0 : rows[0].length;
+        float[] flat = new float[rows.length * width];
+        for (int r = 0; r < rows.length; r++) {
+            for (int c = 0; c < width; c++) {
+                flat[r * width + c] = (float) rows[r][c];
+            }
+        }
+        return manager.create(flat, new Shape(rows.length, width));
+    }
+
+    /**
+     * The frame mask [B, T] as the segments see it ({@code get_video_mask_after_cluster}: the value of each segment's
+     * last frame); unchanged without clustering or when it already has one column per segment.
+     */
+    NDArray segmentMask(NDArray mask, long segments) {
+        if (!c4c.clusters() || mask.getShape().get(1) == segments) {
+            return mask;
+        }
+        return c4c.tokenClustering().videoMaskAfterCluster(mask);
     }
 
     // ================================================================================================ similarity headers
@@ -350,7 +438,11 @@ public final class Clip4Clip extends ClipFamilyModel {
      * {@code get_similarity_logits}: [Tt, B] scores of texts (sequence_output, [Tt, E]) against videos
      * (visual_output [B, T, E] with its frame mask [B, T]); exp(logit_scale)·cosine for the loose headers.
      */
-    NDArray similarityLogits(NDArray text, NDArray visual, NDArray mask, Trace trace) {
+    NDArray similarityLogits(NDArray text, NDArray visual, NDArray frameMask, Trace trace) {
+        NDArray mask = segmentMask(frameMask, visual.getShape().get(1));
+        if (mask != frameMask) {
+            trace.record("video_mask_after_cluster", mask);
+        }
         if (!c4c.simHeader().loose()) {
             return tightLogits(text, visual, mask, trace);
         }
@@ -362,10 +454,13 @@ public final class Clip4Clip extends ClipFamilyModel {
 
     // ================================================================================================ VideoTextModel
 
-    /** All frames of a clip are real: the mask vclip passes when it sampled the frames itself. */
-    private static NDArray fullMask(NDArray video) {
-        Shape s = video.getShape();
-        return video.getManager().ones(new Shape(s.get(0), s.get(1)), DataType.INT64);
+    /**
+     * All frames (or segments) are real: the mask vclip passes when it sampled the frames itself. {@code frames}
+     * [B, T, ...] (pixels or frame features).
+     */
+    private static NDArray fullMask(NDArray frames) {
+        Shape s = frames.getShape();
+        return frames.getManager().ones(new Shape(s.get(0), s.get(1)), DataType.INT64);
     }
 
     /**
@@ -377,7 +472,7 @@ public final class Clip4Clip extends ClipFamilyModel {
     public NDArray videoFeatures(NDArray pixelValuesVideo) {
         return Scoped.one(pixelValuesVideo.getManager(), () -> {
             NDArray visual = visualOutput(pixelValuesVideo, Trace.NONE)[0];
-            NDArray mask = fullMask(pixelValuesVideo);
+            NDArray mask = fullMask(visual);
             return c4c.simHeader().loose() ? looseVideoEmbeds(visual, mask, Trace.NONE) : meanPooling(visual, mask)[2];
         });
     }
@@ -393,7 +488,7 @@ public final class Clip4Clip extends ClipFamilyModel {
         }
         NDList out = Scoped.run(pixelValuesVideo.getManager(), () -> {
             NDArray visual = visualOutput(pixelValuesVideo, Trace.NONE)[0];
-            return new NDList(meanPooling(visual, fullMask(pixelValuesVideo))[2], visual);
+            return new NDList(meanPooling(visual, fullMask(visual))[2], visual);
         });
         return new VideoEncoding(out.get(0), out.get(1));
     }
@@ -470,7 +565,9 @@ public final class Clip4Clip extends ClipFamilyModel {
 
         private static final Set<String> REFERENCE_OUTPUTS = Set.of("sequence_output", "text_hidden", "eot_index",
                 "text_embeds", "visual_output", "visual_hidden", "sim_logits", "header_output", "frame_embeds",
-                "video_mean", "video_embeds", "cross_output", "pooled_output", "text_features");
+                "video_mean", "video_embeds", "cross_output", "pooled_output", "text_features", "cluster_input",
+                "medoid_index", "assignment", "cluster_output", "block_output", "laplacian_eigenvalues",
+                "video_mask_after_cluster");
 
         @Override
         public String modelType() {
@@ -497,9 +594,13 @@ public final class Clip4Clip extends ClipFamilyModel {
         public Config readConfig(ConfigReader top, ConfigReader text, ConfigReader vision) {
             String header = top.choice("sim_header", "meanP",
                     Set.of("meanP", "seqLSTM", "seqTransf", "tightTransf"));
-            return new Config(SimHeader.valueOf(header), top.integer("max_words", 32), top.integer("max_frames", 12),
+            int maxFrames = top.integer("max_frames", 12);
+            // CenterCLIP's clustering keys, nested as its hparams name them; max_frames is the model's
+            TokenClustering.Config clustering = top.has("token_clustering")
+                    ? TokenClustering.Config.read(top.object("token_clustering")).withMaxFrames(maxFrames) : null;
+            return new Config(SimHeader.valueOf(header), top.integer("max_words", 32), maxFrames,
                     top.integer("cross_num_hidden_layers", 4), top.integer("cross_num_attention_heads", 8),
-                    top.number("header_layer_norm_eps", Config.CLIP4CLIP_EPS));
+                    top.number("header_layer_norm_eps", Config.CLIP4CLIP_EPS), clustering);
         }
 
         @Override
@@ -537,6 +638,31 @@ public final class Clip4Clip extends ClipFamilyModel {
             if (!(h.headerLayerNormEps() > 0)) {
                 problems.add("header_layer_norm_eps must be positive, is " + h.headerLayerNormEps());
             }
+            if (h.tokenClustering() != null && h.tokenClustering().clusterInter()) {
+                validateClustering(h, config.vision().numHiddenLayers(), problems);
+            }
+        }
+
+        /** One clustering entry per vision layer, whole segments, and a step that can be built for every block. */
+        private static void validateClustering(Config h, int layers, List<String> problems) {
+            TokenClustering.Config tc = h.tokenClustering();
+            if (tc.clusterNumBlocks().size() != layers || tc.targetFramesBlocks().size() != layers) {
+                problems.add("token_clustering: cluster_num_blocks (" + tc.clusterNumBlocks().size()
+                        + " entries) and target_frames_blocks (" + tc.targetFramesBlocks().size()
+                        + ") need one entry per vision layer (" + layers + ")");
+                return;
+            }
+            try {
+                for (int block : tc.clusterBlocks()) {
+                    TokenClustering step = tc.at(block).orElseThrow();
+                    if (step.clusterNum() > step.frameDuration() * step.beforeClusterNum()) {
+                        problems.add("token_clustering: block " + block + " keeps " + step.clusterNum()
+                                + " tokens per segment, more than a segment of " + step.frameDuration() + " frames has");
+                    }
+                }
+            } catch (ConfigException e) {
+                problems.add(e.getMessage());
+            }
         }
 
         @Override
@@ -545,6 +671,11 @@ public final class Clip4Clip extends ClipFamilyModel {
             top.put("sim_header", h.simHeader().name()).put("max_words", h.maxWords()).put("max_frames", h.maxFrames())
                     .put("cross_num_hidden_layers", h.crossLayers()).put("cross_num_attention_heads", h.crossHeads())
                     .put("header_layer_norm_eps", h.headerLayerNormEps());
+            if (h.clusters()) {
+                ObjectNode clustering = top.putObject("token_clustering");
+                h.tokenClustering().write(clustering);
+                clustering.remove("max_frames"); // the model's own max_frames
+            }
         }
 
         @Override
@@ -560,6 +691,28 @@ public final class Clip4Clip extends ClipFamilyModel {
             summary.put("similarity_header", header);
             summary.put("max_words", h.maxWords());
             summary.put("max_frames", h.maxFrames());
+            if (h.clusters()) {
+                summary.put("token_clustering", describeClustering(h.tokenClustering()));
+            }
+        }
+
+        /** E.g. "k-medoids (euclidean, p 2) before block 7: 12 frames -> 4 segments of 3, 49 tokens each". */
+        static String describeClustering(TokenClustering.Config tc) {
+            List<String> steps = new ArrayList<>();
+            for (int block : tc.clusterBlocks()) {
+                TokenClustering step = tc.at(block).orElseThrow();
+                String algorithm = switch (tc.algorithm()) {
+                    case KMEDOIDS -> "k-medoids (" + tc.distance().key()
+                            + (tc.distance() == TokenClustering.Distance.EUCLIDEAN ? ", p " + tc.minkowskiNormP() : "")
+                            + (tc.preNorm() ? ", pre_norm" : "") + ")";
+                    case SPECTRAL -> "spectral (" + tc.spectralGraph().key() + ", sigma " + tc.spectralSigma() + ")";
+                    default -> tc.algorithm().key();
+                };
+                steps.add(algorithm + " before block " + block + ": " + step.beforeFrames() + " frames -> "
+                        + step.afterFrames() + " segments of " + step.frameDuration() + ", " + step.clusterNum()
+                        + " tokens each");
+            }
+            return String.join("; ", steps);
         }
 
         @Override
@@ -567,10 +720,15 @@ public final class Clip4Clip extends ClipFamilyModel {
             return Clip4Clip.parameterShapes(config);
         }
 
-        /** Up to {@code max_frames} frames (fewer are masked by the data loaders, never more). */
+        /**
+         * Up to {@code max_frames} frames (fewer are masked by the data loaders, never more); exactly
+         * {@code max_frames} with token clustering, whose segments are fixed runs of frames.
+         */
         @Override
         public VideoInput videoInput(ModelConfig config) {
-            return VideoInput.anyFrames(config.familyConfig(Config.class).maxFrames(), config.vision().imageSize());
+            Config h = config.familyConfig(Config.class);
+            return h.clusters() ? VideoInput.fixedFrames(h.maxFrames(), config.vision().imageSize())
+                    : VideoInput.anyFrames(h.maxFrames(), config.vision().imageSize());
         }
 
         @Override
@@ -730,19 +888,18 @@ public final class Clip4Clip extends ClipFamilyModel {
             return () -> it;
         }
 
-        private ModelConfig fromArgs(Map<String, StoredTensor> hf, JsonNode args,
-                                     String source, int crossHeads, double eps) {
-            String header = RunFiles.text(args, "sim_header", "meanP", source);
-            SimHeader simHeader;
-            try {
-                simHeader = SimHeader.valueOf(header);
-            } catch (IllegalArgumentException e) {
-                throw new ConfigException(source + ": sim_header '" + header + "' is not one of meanP, seqLSTM, "
-                        + "seqTransf, tightTransf");
-            }
-            Config c = new Config(simHeader, RunFiles.integer(args, "max_words", 20, source),
-                    RunFiles.integer(args, "max_frames", 100, source),
-                    RunFiles.integer(args, "cross_num_hidden_layers", 4, source), crossHeads, eps);
+        /**
+         * A configuration from a run's argparse values: CLIP4Clip's header keys and, where {@code cluster_inter} is
+         * on, CenterCLIP's clustering keys.
+         */
+        private ModelConfig fromArgs(Map<String, StoredTensor> hf, JsonNode argsNode, String source, int crossHeads,
+                                     double eps) {
+            ConfigReader args = ConfigReader.of(source, argsNode);
+            SimHeader simHeader = args.choice("sim_header", SimHeader.values(), SimHeader.meanP, SimHeader::name);
+            TokenClustering.Config clustering = TokenClustering.Config.read(args);
+            Config c = new Config(simHeader, args.integer("max_words", 20), args.integer("max_frames", 100),
+                    args.integer("cross_num_hidden_layers", 4), crossHeads, eps,
+                    clustering.clusterBlocks().isEmpty() ? null : clustering);
             ModelConfig config = inferConfig(hf, ModelConfig.HeadCount.CLIP_RULE, c);
             config.validate(source);
             return config;

@@ -52,6 +52,17 @@ public final class ConfigReader {
         this.node = node;
     }
 
+    /**
+     * A reader over a JSON object that is not a {@code config.json} (an original run's argument dump); errors name
+     * {@code source}. Fails when {@code node} is not an object.
+     */
+    static ConfigReader of(String source, JsonNode node) {
+        if (node == null || !node.isObject()) {
+            throw new ConfigException(source + ": not a JSON object");
+        }
+        return new ConfigReader(source, "", (ObjectNode) node);
+    }
+
     /** The file (or other origin) the config came from, for messages. */
     public String source() {
         return source;
@@ -90,11 +101,15 @@ public final class ConfigReader {
         return value.intValue();
     }
 
+    /** A number; the strings "inf" / "infinity" (how Python's json writes float('inf') is not JSON) read as ∞. */
     public double number(String key, double defaultValue) {
         asked.add(key);
         JsonNode value = value(key);
         if (value == null) {
             return defaultValue;
+        }
+        if (value.isTextual() && value.textValue().toLowerCase(Locale.ROOT).matches("\\+?inf(inity)?")) {
+            return Double.POSITIVE_INFINITY;
         }
         if (!value.isNumber()) {
             throw wrongType(key, "a number", value);
@@ -112,6 +127,56 @@ public final class ConfigReader {
             throw wrongType(key, "true or false", value);
         }
         return value.booleanValue();
+    }
+
+    /** A flag as argparse dumps it (0/1) or as JSON writes it (true/false). */
+    public boolean flag(String key, boolean defaultValue) {
+        asked.add(key);
+        JsonNode value = value(key);
+        if (value == null) {
+            return defaultValue;
+        }
+        if (value.isBoolean()) {
+            return value.booleanValue();
+        }
+        if (value.isIntegralNumber()) {
+            return value.longValue() != 0;
+        }
+        throw wrongType(key, "0/1 or true/false", value);
+    }
+
+    /** A list of integers; a scalar 0 (argparse's default for an unset {@code nargs='+'} option) reads as absent. */
+    public List<Integer> intList(String key, List<Integer> defaultValue) {
+        asked.add(key);
+        JsonNode value = value(key);
+        if (value == null || value.isIntegralNumber() && value.intValue() == 0) {
+            return defaultValue;
+        }
+        if (!value.isArray()) {
+            throw wrongType(key, "a list of integers", value);
+        }
+        List<Integer> out = new ArrayList<>();
+        for (JsonNode item : value) {
+            if (!item.isIntegralNumber() || !item.canConvertToInt()) {
+                throw wrongType(key, "a list of integers", value);
+            }
+            out.add(item.intValue());
+        }
+        return out;
+    }
+
+    /** One of {@code values}, spelled as {@code name} spells it. */
+    public <E extends Enum<E>> E choice(String key, E[] values, E defaultValue, java.util.function.Function<E, String> name) {
+        String value = string(key, null);
+        if (value == null) {
+            return defaultValue;
+        }
+        for (E e : values) {
+            if (name.apply(e).equals(value)) {
+                return e;
+            }
+        }
+        throw error(key, "is '" + value + "'; expected one of " + java.util.Arrays.stream(values).map(name).toList());
     }
 
     public String string(String key, String defaultValue) {

@@ -49,44 +49,11 @@ final class RunFiles {
         return found;
     }
 
-    static int integer(JsonNode args, String key, int defaultValue, String source) {
-        JsonNode v = args.get(key);
-        if (v == null || v.isNull()) {
-            return defaultValue;
-        }
-        if (!v.canConvertToInt() || !(v.isIntegralNumber() || v.isDouble() && v.asDouble() == Math.rint(v.asDouble()))) {
-            throw new ConfigException(source + ": key '" + key + "' must be an integer, is " + v);
-        }
-        return v.asInt();
-    }
-
-    static double number(JsonNode args, String key, double defaultValue, String source) {
-        JsonNode v = args.get(key);
-        if (v == null || v.isNull()) {
-            return defaultValue;
-        }
-        if (!v.isNumber()) {
-            throw new ConfigException(source + ": key '" + key + "' must be a number, is " + v);
-        }
-        return v.asDouble();
-    }
-
-    static String text(JsonNode args, String key, String defaultValue, String source) {
-        JsonNode v = args.get(key);
-        if (v == null || v.isNull()) {
-            return defaultValue;
-        }
-        if (!v.isTextual()) {
-            throw new ConfigException(source + ": key '" + key + "' must be a string, is " + v);
-        }
-        return v.asText();
-    }
-
     /** {@code num_attention_heads} of a CLIP4Clip {@code cross_config.json}, or the default without the file. */
     static int crossHeads(Path crossConfig, int defaultValue) {
         if (!Files.isRegularFile(crossConfig)) {
             return defaultValue;
         }
-        return integer(readObject(crossConfig), "num_attention_heads", defaultValue, crossConfig.toString());
+        return ConfigReader.of(crossConfig.toString(), readObject(crossConfig)).integer("num_attention_heads", defaultValue);
     }
 }

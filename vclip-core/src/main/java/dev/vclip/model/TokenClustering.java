@@ -182,11 +182,15 @@ public final class TokenClustering {
 
         /** Reads the clustering keys of a CenterCLIP {@code hparams_*.json}; {@code source} names it in errors. */
         public static Config fromHparams(JsonNode hparams, String source) {
-            Keys k = new Keys(hparams, source);
+            return read(ConfigReader.of(source, hparams));
+        }
+
+        /** The clustering keys read through {@code k}, with {@code params.py}'s defaults. */
+        static Config read(ConfigReader k) {
             return new Config(
                     k.flag("cluster_inter", false),
                     k.choice("cluster_algo", Algorithm.values(), Algorithm.KMEDOIDS, Algorithm::key),
-                    k.intList("cluster_num_blocks"),
+                    k.intList("cluster_num_blocks", List.of()),
                     k.intList("target_frames_blocks", List.of(12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12)),
                     k.integer("max_frames", 100),
                     k.choice("cluster_distance", Distance.values(), Distance.EUCLIDEAN, Distance::key),
@@ -194,14 +198,39 @@ public final class TokenClustering {
                     k.integer("cluster_iter_limit", 100),
                     k.number("cluster_threshold", 1e-5),
                     k.flag("pre_norm", false),
-                    k.text("aggregation", null),
+                    k.string("aggregation", null),
                     k.number("spectral_sigma", 2.0),
                     k.choice("spectral_graph", Graph.values(), Graph.HEAT_KERNEL, Graph::key),
                     k.integer("spectral_knn_k", 1),
                     k.flag("spectral_spg", false),
                     k.flag("svd_correct_sign", true),
-                    k.text("pretrained_clip_name", "ViT-B/32"),
+                    k.string("pretrained_clip_name", "ViT-B/32"),
                     k.flag("cluster_embedding", false));
+        }
+
+        /** The same clustering for videos of {@code frames} frames. */
+        public Config withMaxFrames(int frames) {
+            return new Config(clusterInter, algorithm, clusterNumBlocks, targetFramesBlocks, frames, distance,
+                    minkowskiNormP, iterLimit, threshold, preNorm, aggregation, spectralSigma, spectralGraph,
+                    spectralKnnK, spectralSpg, svdCorrectSign, pretrainedClipName, clusterEmbedding);
+        }
+
+        /** The keys {@link #read} reads, as CenterCLIP names and spells them (for a vclip {@code config.json}). */
+        public void write(com.fasterxml.jackson.databind.node.ObjectNode out) {
+            out.put("cluster_inter", clusterInter ? 1 : 0).put("cluster_algo", algorithm.key());
+            clusterNumBlocks.forEach(out.putArray("cluster_num_blocks")::add);
+            targetFramesBlocks.forEach(out.putArray("target_frames_blocks")::add);
+            out.put("max_frames", maxFrames).put("cluster_distance", distance.key());
+            if (Double.isInfinite(minkowskiNormP)) {
+                out.put("minkowski_norm_p", "inf");
+            } else {
+                out.put("minkowski_norm_p", minkowskiNormP);
+            }
+            out.put("cluster_iter_limit", iterLimit).put("cluster_threshold", threshold).put("pre_norm", preNorm ? 1 : 0)
+                    .put("aggregation", aggregation).put("spectral_sigma", spectralSigma)
+                    .put("spectral_graph", spectralGraph.key()).put("spectral_knn_k", spectralKnnK)
+                    .put("spectral_spg", spectralSpg ? 1 : 0).put("svd_correct_sign", svdCorrectSign ? 1 : 0)
+                    .put("pretrained_clip_name", pretrainedClipName).put("cluster_embedding", clusterEmbedding ? 1 : 0);
         }
 
         /** {@link #fromHparams(JsonNode, String)} with errors naming "hparams". */
@@ -379,9 +408,13 @@ public final class TokenClustering {
      * The output of one step. {@code tokens} is attached to the input's manager. {@code medoidIndex [B*T'][K]}
      * (ascending) and {@code assignment [B*T'][N]} (cluster = position in medoidIndex) are in video-major order
      * {@code b*T' + s}; for {@code sparse_sampling} medoidIndex holds the sampled positions and assignment is empty;
-     * both are empty for the other algorithms.
+     * both are empty for the other algorithms. {@code laplacianEigenvalues [B*T'][N]} (spectral only, else empty):
+     * the ascending eigenvalues of each segment's normalised Laplacian, to see how well K clusters separate.
      */
-    public record Result(NDArray tokens, int[][] medoidIndex, int[][] assignment) {
+    public record Result(NDArray tokens, int[][] medoidIndex, int[][] assignment, double[][] laplacianEigenvalues) {
+        Result(NDArray tokens, int[][] medoidIndex, int[][] assignment) {
+            this(tokens, medoidIndex, assignment, new double[0][]);
+        }
     }
 
     /** The step on LND tokens {@code [1+P, B*T, D]}; the same in training and evaluation (sparse sampling: uniform). */
@@ -467,7 +500,10 @@ public final class TokenClustering {
     // ================================================================================================ token clustering
 
     /** The medoids and cluster assignments of every segment, video-major ({@code b*T' + s}). */
-    private record Clusters(int[][] medoids, int[][] assignment) {
+    private record Clusters(int[][] medoids, int[][] assignment, double[][] eigenvalues) {
+        Clusters(int[][] medoids, int[][] assignment) {
+            this(medoids, assignment, new double[0][]);
+        }
     }
 
     /**
@@ -490,7 +526,7 @@ public final class TokenClustering {
                     : medoidTokens(segments, found[0].medoids(), g);
             return sequence(meanClassToken(x, g), kept);
         });
-        return new Result(tokens, found[0].medoids(), found[0].assignment());
+        return new Result(tokens, found[0].medoids(), found[0].assignment(), found[0].eigenvalues());
     }
 
     /** {@code [S, N, D]} → the rows at the medoid indices, {@code [S, K, D]}; a gather, differentiable in the tokens. */
@@ -533,6 +569,8 @@ public final class TokenClustering {
         int d = g.width();
         int[][] medoids = new int[g.count()][];
         int[][] assignment = new int[g.count()][];
+        boolean spectral = config.algorithm() == Algorithm.SPECTRAL;
+        double[][] eigenvalues = new double[spectral ? g.count() : 0][];
         int[] order = new int[g.count()];                   // reference position -> video-major row
         for (int s = 0, i = 0; s < g.segments(); s++) {
             for (int b = 0; b < g.batch(); b++) {
@@ -547,8 +585,13 @@ public final class TokenClustering {
             int dims = config.algorithm() == Algorithm.SPECTRAL ? clusterNum : d;
             IntStream.range(0, rows.length).parallel().forEach(i -> {
                 double[] x = Arrays.copyOfRange(tokens, rows[i] * n * d, (rows[i] + 1) * n * d);
-                points[i] = config.algorithm() == Algorithm.SPECTRAL ? spectralEmbedding(x, n, d)
-                        : config.preNorm() ? l2Normalized(x, n, d) : x;
+                if (spectral) {
+                    SymmetricEigen eigen = laplacianEigen(x, n, d);
+                    eigenvalues[rows[i]] = eigen.values();
+                    points[i] = spectralEmbedding(eigen, n);
+                } else {
+                    points[i] = config.preNorm() ? l2Normalized(x, n, d) : x;
+                }
                 distances[i] = pairwiseDistances(points[i], n, dims);
             });
             Clusters c = kMedoids(points, distances, n, dims);
@@ -557,7 +600,7 @@ public final class TokenClustering {
                 assignment[rows[i]] = c.assignment()[i];
             }
         }
-        return new Clusters(medoids, assignment);
+        return new Clusters(medoids, assignment, eigenvalues);
     }
 
     // ------------------------------------------------------------------------------------------------ distances
@@ -817,7 +860,25 @@ public final class TokenClustering {
      * Only the span of those eigenvectors matters to the clustering (rotations and signs keep row norms and
      * distances), so the result is reproducible wherever eigenvalues K and K+1 are apart.
      */
-    private double[] spectralEmbedding(double[] x, int n, int d) {
+    private double[] spectralEmbedding(SymmetricEigen laplacian, int n) {
+        double[][] vectors = laplacian.vectors();    // columns, smallest eigenvalue first
+        int k = clusterNum;
+        double[] q = new double[n * k];
+        for (int i = 0; i < n; i++) {
+            double norm = 0;
+            for (int c = 0; c < k; c++) {
+                norm += vectors[i][c] * vectors[i][c];
+            }
+            norm = Math.sqrt(norm);
+            for (int c = 0; c < k; c++) {
+                q[i * k + c] = vectors[i][c] / (norm + 1e-6);
+            }
+        }
+        return q;
+    }
+
+    /** The eigen-decomposition of one segment's normalised Laplacian (see {@link #spectralEmbedding}). */
+    private SymmetricEigen laplacianEigen(double[] x, int n, int d) {
         double[][] w = new double[n][n];
         double scale = 2 * config.spectralSigma() * config.spectralSigma();
         for (int i = 0; i < n; i++) {
@@ -853,20 +914,7 @@ public final class TokenClustering {
                 laplacian[i][j] = (i == j ? 1 : 0) - inverseRootDegree[i] * w[i][j] * inverseRootDegree[j];
             }
         }
-        double[][] vectors = SymmetricEigen.ascending(laplacian).vectors();    // columns, smallest eigenvalue first
-        int k = clusterNum;
-        double[] q = new double[n * k];
-        for (int i = 0; i < n; i++) {
-            double norm = 0;
-            for (int c = 0; c < k; c++) {
-                norm += vectors[i][c] * vectors[i][c];
-            }
-            norm = Math.sqrt(norm);
-            for (int c = 0; c < k; c++) {
-                q[i * k + c] = vectors[i][c] / (norm + 1e-6);
-            }
-        }
-        return q;
+        return SymmetricEigen.ascending(laplacian);
     }
 
     /** KNN graph: keep {@code W[i][j]} where it is ≥ the k-th largest of row i or of row j; zero the rest. */
@@ -1226,108 +1274,5 @@ public final class TokenClustering {
         NDArray right = NDArrays.concat(new NDList(m.zeros(edge, x.getDataType()),
                 x.get(":, :, :{}, {}:{}", t - 1, fold, 2 * fold)), 2);
         return NDArrays.concat(new NDList(left, right, x.get(":, :, :, {}:", 2 * fold)), 3);
-    }
-
-    // ================================================================================================ reading hparams
-
-    /** Typed reads of CenterCLIP's argument values, with {@code params.py}'s defaults and errors naming the key. */
-    private record Keys(JsonNode node, String source) {
-
-        private JsonNode value(String key) {
-            JsonNode v = node.get(key);
-            return v == null || v.isNull() ? null : v;
-        }
-
-        private ConfigException error(String key, String problem) {
-            return new ConfigException(source + ": key '" + key + "' " + problem);
-        }
-
-        /** An int flag (0/1, as argparse saves it) or a boolean. */
-        boolean flag(String key, boolean fallback) {
-            JsonNode v = value(key);
-            if (v == null) {
-                return fallback;
-            }
-            if (v.isBoolean()) {
-                return v.booleanValue();
-            }
-            if (v.isIntegralNumber()) {
-                return v.longValue() != 0;
-            }
-            throw error(key, "must be 0/1 or true/false, found " + v);
-        }
-
-        int integer(String key, int fallback) {
-            JsonNode v = value(key);
-            if (v == null) {
-                return fallback;
-            }
-            if (!v.isIntegralNumber() || !v.canConvertToInt()) {
-                throw error(key, "must be an integer, found " + v);
-            }
-            return v.intValue();
-        }
-
-        double number(String key, double fallback) {
-            JsonNode v = value(key);
-            if (v == null) {
-                return fallback;
-            }
-            if (v.isTextual() && v.textValue().toLowerCase(Locale.ROOT).matches("\\+?inf(inity)?")) {
-                return Double.POSITIVE_INFINITY;
-            }
-            if (!v.isNumber()) {
-                throw error(key, "must be a number, found " + v);
-            }
-            return v.doubleValue();
-        }
-
-        String text(String key, String fallback) {
-            JsonNode v = value(key);
-            if (v == null) {
-                return fallback;
-            }
-            if (!v.isTextual()) {
-                throw error(key, "must be a string, found " + v);
-            }
-            return v.textValue();
-        }
-
-        <E extends Enum<E>> E choice(String key, E[] values, E fallback, Function<E, String> name) {
-            String v = text(key, null);
-            if (v == null) {
-                return fallback;
-            }
-            for (E e : values) {
-                if (name.apply(e).equals(v)) {
-                    return e;
-                }
-            }
-            throw error(key, "is '" + v + "'; CenterCLIP accepts "
-                    + Arrays.stream(values).map(name).toList());
-        }
-
-        /** A list of integers; {@code params.py}'s scalar default 0 of {@code cluster_num_blocks} reads as empty. */
-        List<Integer> intList(String key) {
-            return intList(key, List.of());
-        }
-
-        List<Integer> intList(String key, List<Integer> fallback) {
-            JsonNode v = value(key);
-            if (v == null || v.isIntegralNumber() && v.intValue() == 0) {
-                return fallback;
-            }
-            if (!v.isArray()) {
-                throw error(key, "must be a list of integers, found " + v);
-            }
-            List<Integer> out = new ArrayList<>();
-            for (JsonNode item : v) {
-                if (!item.isIntegralNumber() || !item.canConvertToInt()) {
-                    throw error(key, "must be a list of integers, found " + v);
-                }
-                out.add(item.intValue());
-            }
-            return out;
-        }
     }
 }

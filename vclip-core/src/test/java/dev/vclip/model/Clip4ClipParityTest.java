@@ -21,8 +21,21 @@ class Clip4ClipParityTest {
     @Test
     void everyHeaderMatchesTheReference() {
         Path dir = dev.vclip.TestResources.path("models/clip4clip-tiny-a");
+        assertEquals(java.util.List.of("meanP", "seqLSTM", "seqTransf", "tightTransf", ""),
+                java.util.List.copyOf(ModelFolder.configs(dir).keySet()));
+        check(dir);
+    }
+
+    @Test
+    void everyClusteringCaseMatchesTheReference() {
+        Path dir = dev.vclip.TestResources.path("models/centerclip-tiny-a");
+        assertEquals(java.util.List.of("", "kmedoids_p1", "kmedoids_p2", "spectral"),
+                java.util.List.copyOf(ModelFolder.configs(dir).keySet()));
+        check(dir);
+    }
+
+    private static void check(Path dir) {
         Map<String, ModelConfig> configs = ModelFolder.configs(dir);
-        assertEquals(java.util.List.of("meanP", "seqLSTM", "seqTransf", "tightTransf", ""), java.util.List.copyOf(configs.keySet()));
         StringBuilder report = new StringBuilder();
         boolean ok = true;
         try (SafeTensors caseFile = SafeTensors.open(dir.resolve("case.safetensors"))) {
