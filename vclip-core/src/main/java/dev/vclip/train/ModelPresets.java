@@ -39,7 +39,10 @@ public final class ModelPresets {
 
     /** The training keys that shape a clip4clip model, as CLIP4Clip's arguments name them (upper-cased). */
     static final List<String> CLIP4CLIP_KEYS = List.of("MODEL.SIM_HEADER", "MODEL.CROSS_NUM_HIDDEN_LAYERS",
-            "MODEL.CROSS_NUM_ATTENTION_HEADS", "DATA.MAX_WORDS");
+            "MODEL.CROSS_NUM_ATTENTION_HEADS", "DATA.MAX_WORDS", "MODEL.CLUSTER_INTER", "MODEL.CLUSTER_ALGO",
+            "MODEL.CLUSTER_NUM_BLOCKS", "MODEL.TARGET_FRAMES_BLOCKS", "MODEL.CLUSTER_DISTANCE", "MODEL.MINKOWSKI_NORM_P",
+            "MODEL.CLUSTER_ITER_LIMIT", "MODEL.CLUSTER_THRESHOLD", "MODEL.PRE_NORM", "MODEL.SPECTRAL_SIGMA",
+            "MODEL.SPECTRAL_GRAPH", "MODEL.SPECTRAL_KNN_K");
 
     /** The preset of {@code MODEL.ARCH} for {@code MODEL.TYPE} and the data keys, with the family's keys. */
     public static ModelConfig config(TrainConfig cfg) {
@@ -129,5 +132,36 @@ public final class ModelPresets {
         c.put("sim_header", header).put("max_words", words).put("max_frames", cfg.integer("DATA.NUM_FRAMES"))
                 .put("cross_num_hidden_layers", cfg.integer("MODEL.CROSS_NUM_HIDDEN_LAYERS"))
                 .put("cross_num_attention_heads", heads);
+        if (cfg.bool("MODEL.CLUSTER_INTER")) {
+            tokenClustering(c, cfg);
+        }
+    }
+
+    /**
+     * CenterCLIP's token clustering ({@code config.json}'s {@code token_clustering}, its {@code params.py} names) from
+     * the {@code MODEL.CLUSTER_*} keys; CenterCLIP's LayerNorm epsilon 1e-5 in the header.
+     */
+    private static void tokenClustering(ObjectNode c, TrainConfig cfg) {
+        int layers = c.get("vision_config").path("num_hidden_layers").asInt();
+        ObjectNode tc = c.putObject("token_clustering");
+        tc.put("cluster_inter", 1).put("cluster_algo", cfg.string("MODEL.CLUSTER_ALGO"));
+        for (String key : List.of("MODEL.CLUSTER_NUM_BLOCKS", "MODEL.TARGET_FRAMES_BLOCKS")) {
+            List<String> values = cfg.list(key);
+            if (values.size() != layers) {
+                throw cfg.error(key, "has " + values.size() + " entries; MODEL.CLUSTER_INTER needs one per vision "
+                        + "layer of MODEL.ARCH " + cfg.string("MODEL.ARCH") + " (" + layers + ")");
+            }
+            values.forEach(v -> tc.withArray(key.substring("MODEL.".length()).toLowerCase(Locale.ROOT))
+                    .add(Integer.parseInt(v)));
+        }
+        tc.put("cluster_distance", cfg.string("MODEL.CLUSTER_DISTANCE"))
+                .put("minkowski_norm_p", cfg.number("MODEL.MINKOWSKI_NORM_P"))
+                .put("cluster_iter_limit", cfg.integer("MODEL.CLUSTER_ITER_LIMIT"))
+                .put("cluster_threshold", cfg.number("MODEL.CLUSTER_THRESHOLD"))
+                .put("pre_norm", cfg.bool("MODEL.PRE_NORM") ? 1 : 0)
+                .put("spectral_sigma", cfg.number("MODEL.SPECTRAL_SIGMA"))
+                .put("spectral_graph", cfg.string("MODEL.SPECTRAL_GRAPH"))
+                .put("spectral_knn_k", cfg.integer("MODEL.SPECTRAL_KNN_K"));
+        c.put("header_layer_norm_eps", 1e-5);
     }
 }

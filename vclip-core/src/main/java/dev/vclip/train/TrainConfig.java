@@ -1,6 +1,7 @@
 package dev.vclip.train;
 
 import dev.vclip.model.Clip4Clip;
+import dev.vclip.model.TokenClustering;
 import dev.vclip.model.ModelConfig;
 import dev.vclip.model.ModelFamilies;
 
@@ -71,6 +72,12 @@ public final class TrainConfig {
 
     private static Check atLeast(double min) {
         return v -> ((Number) v).doubleValue() >= min ? null : "a number >= " + fmt(min);
+    }
+
+    /** A list whose every item is a positive integer. */
+    private static Check positiveInts() {
+        return v -> ((List<?>) v).stream().allMatch(o -> o.toString().matches("[1-9][0-9]*")) ? null
+                : "a list of positive integers";
     }
 
     private static Check positive() {
@@ -173,6 +180,25 @@ public final class TrainConfig {
                 "CLIP4Clip: LR factor of CLIP's parameters; the header gets TRAIN.LR (coef_lr; its scripts use 1e-3)");
         key("MODEL.FREEZE_LAYER_NUM", Kind.INT, 0, atLeast(-1), "CLIP4Clip: freeze CLIP's embeddings and its "
                 + "layers below N (freeze_layer_num; 0: only the embeddings, -1: nothing)");
+        // -------------------------------------------------------------------- CenterCLIP params.py (upper-cased):
+        // token clustering inside the vision tower of a random-init MODEL.TYPE clip4clip model (TokenClustering)
+        key("MODEL.CLUSTER_INTER", Kind.BOOL, false, null, "CenterCLIP: cluster tokens inside the ViT (cluster_inter)");
+        key("MODEL.CLUSTER_ALGO", Kind.STRING, "kmediods++", oneOf(Arrays.stream(TokenClustering.Algorithm.values())
+                .map(TokenClustering.Algorithm::key).toArray(String[]::new)), "CenterCLIP: cluster_algo");
+        key("MODEL.CLUSTER_NUM_BLOCKS", Kind.STRING_LIST, List.of(), positiveInts(),
+                "CenterCLIP: tokens per segment after each vision block (cluster_num_blocks, one per layer)");
+        key("MODEL.TARGET_FRAMES_BLOCKS", Kind.STRING_LIST, List.of(), positiveInts(),
+                "CenterCLIP: segments per video after each vision block (target_frames_blocks, one per layer)");
+        key("MODEL.CLUSTER_DISTANCE", Kind.STRING, "euclidean", oneOf("euclidean", "cosine"),
+                "CenterCLIP: cluster_distance");
+        key("MODEL.MINKOWSKI_NORM_P", Kind.FLOAT, 2.0, atLeast(0), "CenterCLIP: p of the Minkowski distance");
+        key("MODEL.CLUSTER_ITER_LIMIT", Kind.INT, 100, atLeast(1), "CenterCLIP: most k-medoids steps");
+        key("MODEL.CLUSTER_THRESHOLD", Kind.FLOAT, 1e-5, atLeast(0), "CenterCLIP: k-medoids stops below this shift");
+        key("MODEL.PRE_NORM", Kind.BOOL, false, null, "CenterCLIP: search on L2-normalised tokens (pre_norm)");
+        key("MODEL.SPECTRAL_SIGMA", Kind.FLOAT, 2.0, positive(), "CenterCLIP: heat-kernel width (spectral_sigma)");
+        key("MODEL.SPECTRAL_GRAPH", Kind.STRING, "HeatKernel", oneOf("HeatKernel", "KNN"),
+                "CenterCLIP: spectral_graph");
+        key("MODEL.SPECTRAL_KNN_K", Kind.INT, 1, atLeast(1), "CenterCLIP: KNN graph neighbours (below 5: automatic)");
         // -------------------------------------------------------------------- vclip's own keys
         key("MODEL.TYPE", Kind.STRING, "xclip", modelType(), "vclip: model family for random init, a registered "
                 + "model_type (a MODEL.PRETRAINED folder's config.json decides otherwise)");

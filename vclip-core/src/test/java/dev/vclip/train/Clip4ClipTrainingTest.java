@@ -222,4 +222,55 @@ class Clip4ClipTrainingTest {
             assertEquals(1, model.config().familyConfig(Clip4Clip.Config.class).crossLayers());
         }
     }
+
+    /**
+     * CenterCLIP through {@code vclip train}: the MODEL.CLUSTER_* keys put k-medoids token clustering into the tiny
+     * preset's second block (4 frames -> 2 segments, 32 -> 8 tokens), training runs through the clustering (the gather
+     * of the medoid tokens is differentiable, so the blocks before it still learn), and the model folder loads back
+     * with the same clustering.
+     */
+    @Test
+    void aShortCenterClipRunTrainsThroughTheClustering() throws Exception {
+        Path out = dir.resolve("centerclip");
+        Path captions = TrainFixtures.dataset().resolve("retrieval/captions_train.csv");
+        TrainConfig cfg = TrainFixtures.datasetConfig(out, "MODEL.TYPE", "clip4clip", "MODEL.CLUSTER_INTER", "true",
+                "MODEL.CLUSTER_NUM_BLOCKS", "[16, 8]", "MODEL.TARGET_FRAMES_BLOCKS", "[4, 2]",
+                "MODEL.FREEZE_LAYER_NUM", "-1", "TRAIN.LOSS", "contrastive", "DATA.CAPTIONS", captions.toString(),
+                "DATA.VAL_FILE", "", "TRAIN.BATCH_SIZE", "4", "AUG.TRAIN_AUGMENT", "false", "SEED", "7");
+        TrainRun.Result result = TrainRun.run(cfg, new TrainRun.Options(null, false, -1,
+                new PrintStream(new ByteArrayOutputStream()), "test", dev.vclip.report.Progress.Factory.SILENT));
+        assertTrue(result.updates() >= 4, "updates: " + result.updates());
+
+        ModelConfig config = ModelPresets.config(cfg);
+        try (ModelWeights init = ModelWeights.random(ModelFolder.parameterShapes(config), 7, null);
+             SafeTensors trained = SafeTensors.open(result.model().resolve("model.safetensors"))) {
+            for (String name : List.of("vision_model.encoder.layers.0.mlp.fc1.weight",
+                    "vision_model.encoder.layers.1.mlp.fc1.weight", "vision_model.embeddings.patch_embedding.weight")) {
+                assertFalse(Arrays.equals(init.get(name).toFloatArray(), trained.get(name).toFloatArray()),
+                        name + " did not change");
+            }
+        }
+        try (Clip4Clip model = Clip4Clip.load(result.model())) {
+            dev.vclip.model.TokenClustering.Config tc = model.tokenClustering().orElseThrow();
+            assertEquals(List.of(2), tc.clusterBlocks());
+            assertEquals(List.of(16, 8), tc.clusterNumBlocks());
+            assertEquals(4, model.videoInput().frames());
+            assertTrue(model.videoInput().fixedFrames(), "segments need exactly max_frames frames");
+        }
+    }
+
+    @Test
+    void clusteringListsNeedOneEntryPerVisionLayer() {
+        ConfigException e = assertThrows(ConfigException.class, () -> ModelPresets.config(opts("MODEL.TYPE",
+                "clip4clip", "MODEL.ARCH", "tiny", "DATA.INPUT_SIZE", "32", "DATA.NUM_FRAMES", "4",
+                "MODEL.CLUSTER_INTER", "true", "MODEL.CLUSTER_NUM_BLOCKS", "[16, 8, 8]",
+                "MODEL.TARGET_FRAMES_BLOCKS", "[4, 2]")));
+        assertTrue(e.getMessage().contains("key 'MODEL.CLUSTER_NUM_BLOCKS' has 3 entries; MODEL.CLUSTER_INTER needs "
+                + "one per vision layer of MODEL.ARCH tiny (2)"), e.getMessage());
+        e = assertThrows(ConfigException.class, () -> ModelPresets.config(opts("MODEL.TYPE",
+                "clip4clip", "MODEL.ARCH", "tiny", "DATA.INPUT_SIZE", "32", "DATA.NUM_FRAMES", "4",
+                "MODEL.CLUSTER_INTER", "true", "MODEL.CLUSTER_NUM_BLOCKS", "[16, 8]",
+                "MODEL.TARGET_FRAMES_BLOCKS", "[4, 3]")));
+        assertTrue(e.getMessage().contains("whole number of frames per segment"), e.getMessage());
+    }
 }
