@@ -1,17 +1,17 @@
 #!/usr/bin/env bash
 # Text-to-video retrieval learned from scratch on vclip synth videos: each config is trained by video-caption InfoNCE
 # on the 2200 training clips (retrieval/captions_train.csv) and evaluated with `vclip retrieval` on the 1100 held-out
-# clips, one caption each (retrieval/test_jsfusion.csv, MSR-VTT 1k-A style). By default the two CLIP4Clip headers
-# with the same towers and budget: meanP (mean pooling) and seqTransf (a transformer over the frames). About
-# 8 minutes per config on 2 cores. Results: runs/synth-retrieval/<config>/ and the table in
+# clips, one caption each (retrieval/test_jsfusion.csv, MSR-VTT 1k-A style). By default three models with the same
+# towers and budget: CLIP4Clip meanP (mean pooling), CLIP4Clip seqTransf (a transformer over the frames) and CenterCLIP
+# (meanP with k-medoids token clustering inside the ViT). About 8 minutes per config on 2 cores. Results: runs/synth-retrieval/<config>/ and the table in
 # runs/synth-retrieval/results.md. A step whose report exists is skipped (delete a folder to redo it).
 #
-#   configs/synth/retrieval.sh                                    the two CLIP4Clip configs
+#   configs/synth/retrieval.sh                                    the three configs
 #   configs/synth/retrieval.sh configs/synth/clip4clip-seqtransf-tiny.yaml configs/synth/OTHER.yaml
 #   VCLIP="java -jar ..." configs/synth/retrieval.sh              with another vclip build
 #
 # Each config reads the data of runs/synth-learning/data (made here when absent, as configs/synth/run.sh makes it).
-# Another model to compare (e.g. a CenterCLIP config) is one more YAML file on the command line.
+# Another model to compare is one more YAML file on the command line.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 read -r -a VCLIP <<< "${VCLIP:-./vclip}"
@@ -21,7 +21,8 @@ export OMP_NUM_THREADS="${OMP_NUM_THREADS:-$(nproc)}"
 OUT=runs/synth-retrieval
 D=runs/synth-learning/data
 if [ "$#" -gt 0 ]; then CONFIGS=("$@"); else
-  CONFIGS=(configs/synth/clip4clip-meanp-tiny.yaml configs/synth/clip4clip-seqtransf-tiny.yaml)
+  CONFIGS=(configs/synth/clip4clip-meanp-tiny.yaml configs/synth/clip4clip-seqtransf-tiny.yaml
+    configs/synth/centerclip-tiny.yaml)
 fi
 
 [ -f "$D/dataset.json" ] || "${VCLIP[@]}" synth --out "$D" --seed 0 --clips-per-class 300 --long-videos 4 --no-tar
