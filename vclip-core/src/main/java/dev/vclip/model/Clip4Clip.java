@@ -479,7 +479,7 @@ public final class Clip4Clip extends ClipFamilyModel {
 
     /**
      * The pooled video vectors, and for tightTransf also the frame features [B, T, E] that its cross transformer
-     * reads per text ({@link VideoEncoding#promptContext()}).
+     * reads per text ({@link VideoEncoding#context()}).
      */
     @Override
     public VideoEncoding encodeVideos(NDArray pixelValuesVideo) {
@@ -501,7 +501,7 @@ public final class Clip4Clip extends ClipFamilyModel {
                 return Layers.l2Normalize(videos.features()).matMul(Layers.l2Normalize(textFeatures).transpose())
                         .mul(weights.get("logit_scale").exp());
             }
-            NDArray frames = videos.promptContext();
+            NDArray frames = videos.context();
             return tightLogits(textFeatures, frames, fullMask(frames), Trace.NONE).transpose();
         });
     }

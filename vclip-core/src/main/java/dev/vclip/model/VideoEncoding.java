@@ -4,10 +4,11 @@ import ai.djl.ndarray.NDArray;
 
 /**
  * What a video contributes to scoring, computed once per video so that any number of texts can be scored against
- * it: its features [B, P] and, for X-CLIP, the prompt generator's visual context [B, N, P] (null for CLIP, whose
- * texts do not depend on the video). Caches store these two arrays.
+ * it: its features [B, P] and the video tokens that the text-dependent part of the score reads, [B, N, P]: X-CLIP's
+ * prompt generator context, CLIP4Clip tightTransf's frame features (null where texts do not depend on the video:
+ * CLIP, CLIP4Clip's loose headers). Caches store these two arrays.
  */
-public record VideoEncoding(NDArray features, NDArray promptContext) implements AutoCloseable {
+public record VideoEncoding(NDArray features, NDArray context) implements AutoCloseable {
 
     /** Number of videos. */
     public long size() {
@@ -17,8 +18,8 @@ public record VideoEncoding(NDArray features, NDArray promptContext) implements 
     @Override
     public void close() {
         features.close();
-        if (promptContext != null) {
-            promptContext.close();
+        if (context != null) {
+            context.close();
         }
     }
 }

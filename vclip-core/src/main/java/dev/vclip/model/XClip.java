@@ -302,7 +302,7 @@ public final class XClip extends ClipFamilyModel {
     @Override
     public NDArray logits(VideoEncoding videos, NDArray textFeatures) {
         return Scoped.one(videos.features().getManager(),
-                () -> score(videos.features(), videos.promptContext(), textFeatures, Trace.NONE).get(0));
+                () -> score(videos.features(), videos.context(), textFeatures, Trace.NONE).get(0));
     }
 
     private NDList score(NDArray videoFeatures, NDArray promptContext, NDArray textFeatures, Trace trace) {

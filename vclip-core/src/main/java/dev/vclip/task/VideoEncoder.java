@@ -229,14 +229,14 @@ public final class VideoEncoder {
                     if (features == null) {
                         dim = (int) encoding.features().getShape().get(1);
                         features = new float[totalClips * dim];
-                        if (encoding.promptContext() != null) {
-                            tokens = (int) encoding.promptContext().getShape().get(1);
+                        if (encoding.context() != null) {
+                            tokens = (int) encoding.context().getShape().get(1);
                             context = new float[totalClips * tokens * dim];
                         }
                     }
                     System.arraycopy(encoding.features().toFloatArray(), 0, features, start * dim, count * dim);
                     if (context != null) {
-                        System.arraycopy(encoding.promptContext().toFloatArray(), 0, context, start * tokens * dim,
+                        System.arraycopy(encoding.context().toFloatArray(), 0, context, start * tokens * dim,
                                 count * tokens * dim);
                     }
                 }
