@@ -5,7 +5,7 @@
  * {@link dev.vclip.cli.Checks} (option values checked while parsing), {@link dev.vclip.cli.EncodingOptions} and
  * {@link dev.vclip.cli.CacheOptions} (sampling, caches, threads, report folder), {@link dev.vclip.cli.Views} and
  * {@link dev.vclip.cli.ConsoleProgress} (the progress line on stderr). {@code Main} is the one place process-wide
- * settings are made (DJL offline, headless AWT, FFmpeg's log level).
+ * settings are made (DJL offline, libtorch's intra-op thread count, headless AWT, FFmpeg's log level).
  *
  * <p>It may use every package of the library. The arrow to {@code dev.vclip.bench} is {@code Main}'s list of
  * sub-commands only; the benchmarks in turn use {@code VclipCommand} and {@code Checks}. Charts reach reports
