@@ -6,7 +6,7 @@ import dev.vclip.data.LabelTable;
 import dev.vclip.data.ParseReport;
 import dev.vclip.data.Splits;
 import dev.vclip.data.VideoList;
-import dev.vclip.data.synth.SyntheticDataset;
+import dev.vclip.data.DatasetJson;
 import dev.vclip.eval.DirectionPairs;
 import dev.vclip.model.ConfigException;
 import dev.vclip.report.Percent;
@@ -14,7 +14,7 @@ import dev.vclip.report.Progress;
 import dev.vclip.report.RunReport;
 import dev.vclip.report.Series;
 import dev.vclip.task.ZeroShot;
-import dev.vclip.weights.AtomicFiles;
+import dev.vclip.AtomicFiles;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -141,7 +141,7 @@ public final class TrainRun {
                     novelLabels, ParseReport.strict());
         }
         directionTwins = valFile == null ? null
-                : SyntheticDataset.directionTwins(valFile.toAbsolutePath().getParent()).orElse(null);
+                : DatasetJson.directionTwins(valFile.toAbsolutePath().getParent()).orElse(null);
         boolean contrastive = cfg.string("TRAIN.LOSS").equals("contrastive");
         Captions captions = cfg.string("DATA.CAPTIONS").isEmpty() ? null
                 : Captions.read(paths.existing("DATA.CAPTIONS", "captions file"), ParseReport.strict());
