@@ -15,9 +15,9 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 read -r -a VCLIP <<< "${VCLIP:-./vclip}"
-# libtorch's OpenMP threads: with the variable unset, training steps ran 15-20x slower on this 2-core machine (2.2 s
-# instead of 0.1 s for 16 clips; retrieval was not affected); set to the core count
-export OMP_NUM_THREADS="${OMP_NUM_THREADS:-$(nproc)}"
+# libtorch's OpenMP threads wait passively (as ./vclip sets it, here too for VCLIP="java -jar ..."): spin-waiting made
+# training steps 3-20x slower whenever other processes shared the cores (README, "Threads")
+export OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-PASSIVE}"
 OUT=runs/synth-retrieval
 D=runs/synth-learning/data
 if [ "$#" -gt 0 ]; then CONFIGS=("$@"); else

@@ -1,7 +1,7 @@
 package dev.vclip.bench;
 
-import dev.vclip.cli.Checks;
-import dev.vclip.cli.VclipCommand;
+import dev.vclip.cli.base.Checks;
+import dev.vclip.cli.base.VclipCommand;
 import dev.vclip.data.FrameCache;
 import dev.vclip.data.ParseReport;
 import dev.vclip.data.PrefetchLoader;

@@ -1,7 +1,7 @@
 package dev.vclip.bench;
 
-import dev.vclip.cli.Checks;
-import dev.vclip.cli.VclipCommand;
+import dev.vclip.cli.base.Checks;
+import dev.vclip.cli.base.VclipCommand;
 import dev.vclip.video.FfmpegVideo;
 import dev.vclip.video.FfmpegVideo.ReadStrategy;
 import dev.vclip.video.RgbFrame;

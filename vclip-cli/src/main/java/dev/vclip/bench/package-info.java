@@ -4,10 +4,11 @@
  * against plain decoding, cached window features against a forward per window and query, fp16 against fp32) and
  * prints both and their ratio. Run by hand, not by the tests; the README's "Measured" table comes from here.
  *
- * <p>Uses the library's packages, picocli, and {@code dev.vclip.cli} for the shared command base and option checks
- * only ({@code VclipCommand}, {@code Checks}). Nothing in the library depends on this package, and in
- * {@code dev.vclip.cli} only the command tree's list of sub-commands in {@code Main}.
+ * <p>Uses the library's packages, picocli, and {@code dev.vclip.cli.base} for the shared command base, option
+ * checks and window options ({@code VclipCommand}, {@code Checks}, {@code WindowOptions}); not
+ * {@code dev.vclip.cli}. Nothing in the library depends on this package, and in {@code dev.vclip.cli} only the
+ * command tree's list of sub-commands in {@code Main}.
  *
- * <p>May depend on: {@code dev.vclip}, {@code dev.vclip.cli}, {@code dev.vclip.data}, {@code dev.vclip.model}, {@code dev.vclip.task}, {@code dev.vclip.tokenizer}, {@code dev.vclip.video}, {@code dev.vclip.weights}.
+ * <p>May depend on: {@code dev.vclip}, {@code dev.vclip.cli.base}, {@code dev.vclip.data}, {@code dev.vclip.model}, {@code dev.vclip.task}, {@code dev.vclip.tokenizer}, {@code dev.vclip.video}, {@code dev.vclip.weights}.
  */
 package dev.vclip.bench;

@@ -1,5 +1,7 @@
 package dev.vclip.cli;
 
+import dev.vclip.cli.base.Checks;
+import dev.vclip.cli.base.VclipCommand;
 import dev.vclip.data.LabelTable;
 import dev.vclip.model.VideoTextModel;
 import dev.vclip.report.Percent;

@@ -1,5 +1,6 @@
 package dev.vclip.cli;
 
+import dev.vclip.cli.base.VclipCommand;
 import dev.vclip.VclipException;
 import dev.vclip.model.ModelConversion;
 import dev.vclip.weights.DType;

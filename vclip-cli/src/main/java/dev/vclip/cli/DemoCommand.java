@@ -1,5 +1,6 @@
 package dev.vclip.cli;
 
+import dev.vclip.cli.base.VclipCommand;
 import dev.vclip.data.Captions;
 import dev.vclip.data.LabelTable;
 import dev.vclip.data.ParseReport;
@@ -7,6 +8,7 @@ import dev.vclip.data.Triplets;
 import dev.vclip.data.VideoEntry;
 import dev.vclip.data.VideoList;
 import dev.vclip.data.synth.SynthConfig;
+import dev.vclip.data.DatasetJson;
 import dev.vclip.data.synth.SyntheticDataset;
 import dev.vclip.eval.DirectionPairs;
 import dev.vclip.model.ModelFolder;
@@ -75,7 +77,7 @@ final class DemoCommand extends VclipCommand {
             try (dev.vclip.report.Progress p = ConsoleProgress.start("encode clips", val.size())) {
                 zs = ZeroShot.run(m, val, labels, "{}", encoder, p::stepTo);
             }
-            DirectionPairs.Result pairs = zs.directionPairs(SyntheticDataset.directionTwins(data).orElseThrow());
+            DirectionPairs.Result pairs = zs.directionPairs(DatasetJson.directionTwins(data).orElseThrow());
             report.summary("top-1", zs.metrics().top1() / 100, "%").summary("top-5", zs.metrics().top5() / 100, "%")
                     .summary("top-1, direction-only classes", pairs.top1(), "%")
                     .summary("order (true class above its twin)", pairs.pairAccuracy(), "%");

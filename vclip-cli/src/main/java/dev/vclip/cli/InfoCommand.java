@@ -1,5 +1,6 @@
 package dev.vclip.cli;
 
+import dev.vclip.cli.base.VclipCommand;
 import dev.vclip.model.ModelConfig;
 import dev.vclip.model.ModelFolder;
 import dev.vclip.model.VideoTextModel;

@@ -1,5 +1,6 @@
 package dev.vclip.cli;
 
+import dev.vclip.cli.base.VclipCommand;
 import dev.vclip.train.LinearProbeRun;
 import dev.vclip.train.TrainConfig;
 import picocli.CommandLine.Command;

@@ -1,5 +1,8 @@
 package dev.vclip.cli;
 
+import dev.vclip.cli.base.WindowOptions;
+import dev.vclip.cli.base.Checks;
+import dev.vclip.cli.base.VclipCommand;
 import dev.vclip.eval.DetectionMetrics;
 import dev.vclip.eval.LocalisationMetrics;
 import dev.vclip.model.VideoTextModel;
@@ -73,7 +76,7 @@ final class LocalizeCommand extends VclipCommand {
             }
             VideoEncoder encoder = encoding.encoder(m, windowing.sampler(encoding.framesFor(m),
                     m.config().vision().imageSize()), store);
-            int windows = LocalisationMetrics.windowStarts(frameCount, windowing.window, windowing.stride).length;
+            int windows = LocalisationMetrics.windowStarts(frameCount, windowing.window(), windowing.stride()).length;
             VideoEncoder.Result encoded;
             try (dev.vclip.report.Progress progress = ConsoleProgress.start("localize: encode windows", windows)) {
                 encoded = encoder.encodeAllCountingClips(List.of(video), progress::stepTo);
@@ -82,7 +85,7 @@ final class LocalizeCommand extends VclipCommand {
                 throw new dev.vclip.VclipException(encoded.skipped().get(0).toString());
             }
             List<Localisation.QueryScores> scores = Localisation.score(m, encoded.encoded().get(0), frameCount, queries,
-                    windowing.window, windowing.stride, top);
+                    windowing.window(), windowing.stride(), top);
             RunReport report = RunReport.create("Localisation", typedCommandLine());
             report.summary("video", video).summary("frames", frameCount).summary("windows",
                     encoded.encoded().get(0).clips());
@@ -118,8 +121,8 @@ final class LocalizeCommand extends VclipCommand {
             document.put("video", video);
             document.put("fps", fps);
             document.put("frames", frameCount);
-            document.put("window", windowing.window);
-            document.put("stride", windowing.stride);
+            document.put("window", windowing.window());
+            document.put("stride", windowing.stride());
             document.put("queries", payload);
             report.json("segments", document);
             Path out = encoding.outDir("localize");

@@ -1,5 +1,8 @@
 package dev.vclip.cli;
 
+import dev.vclip.cli.base.WindowOptions;
+import dev.vclip.cli.base.Checks;
+import dev.vclip.cli.base.VclipCommand;
 import dev.vclip.data.ParseReport;
 import dev.vclip.data.Triplets;
 import dev.vclip.eval.LocalisationMetrics;
@@ -66,8 +69,8 @@ final class LocalizeEvalCommand extends VclipCommand {
                 out().println("warning    " + truncated + " queries are longer than the model's context of "
                         + m.config().text().maxPositionEmbeddings() + " tokens and were truncated");
             }
-            Localisation.EvalResult r = Localisation.evaluate(m, t, VideoFiles.in(videoDirs), encoder, windowing.window,
-                    windowing.stride, (task, total) -> ConsoleProgress.start("localize-eval: " + task, total));
+            Localisation.EvalResult r = Localisation.evaluate(m, t, VideoFiles.in(videoDirs), encoder, windowing.window(),
+                    windowing.stride(), (task, total) -> ConsoleProgress.start("localize-eval: " + task, total));
             long scored = r.frames().items().stream().filter(i -> !i.skipped()).count();
             out().printf("queries    %d scored (%d skipped by the metric), %d videos skipped, %d lines skipped%n",
                     scored, r.frames().items().size() - scored, r.skipped().size(), parse.skippedCount());

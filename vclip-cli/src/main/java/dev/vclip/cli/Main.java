@@ -31,14 +31,25 @@ public final class Main implements Runnable {
         System.exit(run(args));
     }
 
+    /** DJL's PyTorch engine reads it once, when it loads libtorch: the intra-op (OpenMP) thread count. */
+    static final String TORCH_THREADS = "ai.djl.pytorch.num_threads";
+
     /**
      * What the CLI, and only the CLI, sets for the whole process: DJL offline (libtorch comes from the Maven
-     * artifact), headless AWT for the report charts, and FFmpeg's own log quiet (vclip's errors name the file and
-     * the reason) unless {@code VCLIP_DEBUG} is set. A value the user set ({@code -D...}) is kept.
+     * artifact), libtorch's intra-op threads ({@link #torchThreads}), headless AWT for the report charts, and
+     * FFmpeg's own log quiet (vclip's errors name the file and the reason) unless {@code VCLIP_DEBUG} is set. A
+     * value the user set ({@code -D...}, or {@code OMP_NUM_THREADS} for the threads) is kept. It runs before
+     * anything asks DJL for the engine; in a JVM where the engine is already loaded (tests) the thread count no
+     * longer changes anything.
      */
     static void configureProcess() {
         if (System.getProperty("ai.djl.offline") == null) {
             System.setProperty("ai.djl.offline", "true");
+        }
+        String threads = torchThreads(System.getProperty(TORCH_THREADS), System.getenv("OMP_NUM_THREADS"),
+                Runtime.getRuntime().availableProcessors());
+        if (threads != null) {
+            System.setProperty(TORCH_THREADS, threads);
         }
         if (System.getProperty("java.awt.headless") == null) {
             System.setProperty("java.awt.headless", "true");
@@ -46,6 +57,21 @@ public final class Main implements Runnable {
         if (System.getenv("VCLIP_DEBUG") == null) {
             dev.vclip.video.FfmpegVideo.quietFfmpegLog();
         }
+    }
+
+    /**
+     * The intra-op thread count to give DJL, or null to leave it as it is: the user's
+     * {@code -Dai.djl.pytorch.num_threads} or {@code OMP_NUM_THREADS} (which libtorch reads itself) win; otherwise
+     * the processors this JVM may use, which unlike OpenMP's own default (the CPUs in the affinity mask) also
+     * respects a container's CPU quota, so that a 2-CPU container on a large host does not run one OpenMP thread per
+     * host core. Inter-op threads ({@code ai.djl.pytorch.num_interop_threads}) are left to the user: vclip runs no
+     * inter-op parallel work.
+     */
+    static String torchThreads(String property, String ompNumThreads, int processors) {
+        if (property != null || ompNumThreads != null && !ompNumThreads.isBlank()) {
+            return null;
+        }
+        return Integer.toString(Math.max(1, processors));
     }
 
     /** Runs the command line and returns its exit code (0 ok, 1 failed check or bad input, 2 usage error). */

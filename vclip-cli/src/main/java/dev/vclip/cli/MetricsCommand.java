@@ -1,5 +1,6 @@
 package dev.vclip.cli;
 
+import dev.vclip.cli.base.VclipCommand;
 import dev.vclip.verify.MetricCases;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

@@ -1,5 +1,7 @@
 package dev.vclip.cli;
 
+import dev.vclip.cli.base.Checks;
+import dev.vclip.cli.base.VclipCommand;
 import dev.vclip.verify.ProcessorCases;
 import dev.vclip.video.ClipImageProcessor;
 import dev.vclip.video.RgbFrame;

@@ -1,5 +1,6 @@
 package dev.vclip.cli;
 
+import dev.vclip.cli.base.Checks;
 import dev.vclip.model.VideoTextModel;
 import dev.vclip.task.FeatureStore;
 import dev.vclip.task.VideoEncoder;

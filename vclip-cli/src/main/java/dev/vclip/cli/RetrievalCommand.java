@@ -1,5 +1,7 @@
 package dev.vclip.cli;
 
+import dev.vclip.cli.base.Checks;
+import dev.vclip.cli.base.VclipCommand;
 import dev.vclip.data.Captions;
 import dev.vclip.data.ParseReport;
 import dev.vclip.eval.RetrievalMetrics;

@@ -1,5 +1,6 @@
 package dev.vclip.cli;
 
+import dev.vclip.cli.base.Checks;
 import dev.vclip.model.VideoInput;
 import dev.vclip.video.Sampling;
 import picocli.CommandLine.ITypeConverter;

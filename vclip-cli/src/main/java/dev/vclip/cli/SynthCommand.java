@@ -1,5 +1,7 @@
 package dev.vclip.cli;
 
+import dev.vclip.cli.base.Checks;
+import dev.vclip.cli.base.VclipCommand;
 import dev.vclip.data.synth.Action;
 import dev.vclip.data.synth.DatasetPlan;
 import dev.vclip.data.synth.Split;

@@ -1,5 +1,7 @@
 package dev.vclip.cli;
 
+import dev.vclip.cli.base.Checks;
+import dev.vclip.cli.base.VclipCommand;
 import dev.vclip.tokenizer.ClipTokenizer;
 import dev.vclip.verify.TokenizerCases;
 import picocli.CommandLine.Command;

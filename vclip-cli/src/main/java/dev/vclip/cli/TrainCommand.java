@@ -1,5 +1,7 @@
 package dev.vclip.cli;
 
+import dev.vclip.cli.base.Checks;
+import dev.vclip.cli.base.VclipCommand;
 import dev.vclip.train.EvalRun;
 import dev.vclip.train.TrainConfig;
 import dev.vclip.train.TrainRun;

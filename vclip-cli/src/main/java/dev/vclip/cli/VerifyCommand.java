@@ -1,5 +1,6 @@
 package dev.vclip.cli;
 
+import dev.vclip.cli.base.VclipCommand;
 import dev.vclip.model.VideoTextModel;
 import dev.vclip.verify.ReferenceCheck;
 import dev.vclip.weights.SafeTensors;

@@ -1,9 +1,11 @@
 package dev.vclip.cli;
 
+import dev.vclip.cli.base.Checks;
+import dev.vclip.cli.base.VclipCommand;
 import dev.vclip.data.LabelTable;
 import dev.vclip.data.ParseReport;
 import dev.vclip.data.VideoList;
-import dev.vclip.data.synth.SyntheticDataset;
+import dev.vclip.data.DatasetJson;
 import dev.vclip.eval.ClassificationMetrics;
 import dev.vclip.model.VideoTextModel;
 import dev.vclip.report.RunReport;
@@ -78,7 +80,7 @@ final class ZeroshotCommand extends VclipCommand {
                 r = ZeroShot.run(m, videoList.entries(), labelTable, recognition.template, encoder,
                         progress::stepTo);
             }
-            int[] twins = SyntheticDataset.directionTwins(list.toAbsolutePath().getParent()).orElse(null);
+            int[] twins = DatasetJson.directionTwins(list.toAbsolutePath().getParent()).orElse(null);
             Path out = encoding.outDir("zeroshot");
             RunReport report = report(r, labelTable, parse, twins);
             report.writeJson(out.resolve("metrics.json"));

@@ -1,6 +1,6 @@
 package dev.vclip.data;
 
-import dev.vclip.weights.AtomicFiles;
+import dev.vclip.AtomicFiles;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -22,14 +22,19 @@
  * {@link dev.vclip.data.DatasetFormatException}) or lenient (the record is skipped and counted, and the report
  * lists them at the end), so that a long run is not lost to one bad line of a large list. Problems after which
  * nothing can be trusted (unterminated quote, missing header, invalid UTF-8 or JSON, a gap in label ids, no
- * record at all) throw in both modes. A file that cannot be read at all raises {@link java.io.UncheckedIOException};
- * a writer that fails raises {@code WeightsException} (from {@code AtomicFiles}). Every writer writes exactly what
- * its parser reads, atomically (temporary file, fsync, rename).
+ * record at all) throw in both modes. A file that cannot be read or written at all raises
+ * {@link java.io.UncheckedIOException}. Every writer writes exactly what its parser reads, atomically (temporary
+ * file, fsync, rename; {@code dev.vclip.AtomicFiles}). {@link dev.vclip.data.DatasetJson} reads what readers need of
+ * the {@code dataset.json} that {@code vclip synth} writes (the direction-only twins of its classes).
  *
- * <p>Of vclip it uses {@code AtomicFiles} from {@code weights} (the writers), {@code VclipException} (the base of
+ * <p>Of vclip it uses the root ({@code AtomicFiles} for the writers, {@code VclipException} as the base of
  * {@code DatasetFormatException}) and two classes of {@code video}: {@link dev.vclip.data.VideoEntry#spec()}
  * resolves {@code DATA.ROOT} with {@code VideoSources.resolve}, and {@code FrameCache} stores {@code RgbFrame}s.
+ * That arrow stays: this is the layer of video datasets, one step above decoding; a list entry is a video of
+ * {@code video}'s kinds (file, frame folder, tar member) and the cache holds decoded frames. Taking it away would
+ * mean moving the tar/folder naming rules here or the LMDB store into {@code video}; {@code video} never uses
+ * {@code data}.
  *
- * <p>May depend on: {@code dev.vclip}, {@code dev.vclip.video}, {@code dev.vclip.weights}.
+ * <p>May depend on: {@code dev.vclip}, {@code dev.vclip.video}.
  */
 package dev.vclip.data;

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.vclip.weights.AtomicFiles;
+import dev.vclip.AtomicFiles;
 import dev.vclip.weights.StoredTensor;
 
 import java.io.IOException;

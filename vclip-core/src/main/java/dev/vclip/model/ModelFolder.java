@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vclip.tokenizer.ClipTokenizer;
 import dev.vclip.weights.CheckpointLayout;
-import dev.vclip.weights.MappedCheckpoint;
+import dev.vclip.weights.pytorch.MappedCheckpoint;
 import dev.vclip.weights.ModelWeights;
 import dev.vclip.weights.SafeTensors;
 import dev.vclip.weights.TensorFile;

@@ -15,9 +15,10 @@
  *   <li>{@link dev.vclip.model.ReferenceCheck} and {@link dev.vclip.model.Trace}: parity with reference outputs.</li>
  * </ul>
  *
- * <p>Uses the tokenizer for texts, {@code dev.vclip.weights} for the weights and DJL's engine, and
- * {@code VclipException} as {@code ConfigException}'s base.
+ * <p>Uses the tokenizer for texts, {@code dev.vclip.weights} for the weights and DJL's engine,
+ * {@code dev.vclip.weights.pytorch} for original checkpoints ({@code MappedCheckpoint}), and the root
+ * ({@code VclipException} as {@code ConfigException}'s base, {@code AtomicFiles}).
  *
- * <p>May depend on: {@code dev.vclip}, {@code dev.vclip.tokenizer}, {@code dev.vclip.weights}.
+ * <p>May depend on: {@code dev.vclip}, {@code dev.vclip.tokenizer}, {@code dev.vclip.weights}, {@code dev.vclip.weights.pytorch}.
  */
 package dev.vclip.model;

@@ -12,7 +12,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.ser.std.StdSerializer;
 import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
-import dev.vclip.weights.AtomicFiles;
+import dev.vclip.AtomicFiles;
 
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,6 +1,6 @@
 /**
  * Run reports: JSON for machines, self-contained HTML with charts and console tables for people; progress output.
- * Files are written with {@link dev.vclip.weights.AtomicFiles}; nothing else of vclip is used.
+ * Files are written with {@link dev.vclip.AtomicFiles}; nothing else of vclip is used.
  *
  * <ul>
  *   <li>{@link dev.vclip.report.RunReport}: what every vclip run (zero-shot recognition, retrieval, localisation,
@@ -17,6 +17,6 @@
  * (vclip-cli registers an XChart one, {@code dev.vclip.charts}); without one a page shows each chart's title and a
  * note, and the data stays in the tables and the JSON.
  *
- * <p>May depend on: {@code dev.vclip.weights}.
+ * <p>May depend on: {@code dev.vclip}.
  */
 package dev.vclip.report;

@@ -30,7 +30,7 @@ public final class RecognitionReport {
     /**
      * Adds the sections to {@code report}.
      *
-     * @param twins direction-only twins of the classes ({@code SyntheticDataset.directionTwins}), or null
+     * @param twins direction-only twins of the classes ({@code DatasetJson.directionTwins}), or null
      * @param extra further JSON metrics (views, skipped lines, ...), written after the standard ones
      */
     public static void addTo(RunReport report, ZeroShot.Result r, LabelTable labels, int[] twins,

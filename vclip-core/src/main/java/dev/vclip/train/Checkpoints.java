@@ -35,7 +35,7 @@ import java.util.stream.Stream;
  *
  * <p>A <b>checkpoint</b> ({@code OUTPUT/checkpoints/step-<8 digits>}) is a model folder plus
  * {@code optimizer.safetensors} (AdamW moments and step count), {@code trainer_state.json} (updates done, epoch and
- * micro-batch position, loss scale, seed, best accuracy) and {@code train_config.yaml} (the full config).
+ * micro-batch position, loss scale, seed, best top-1 as a fraction) and {@code train_config.yaml} (the full config).
  */
 public final class Checkpoints {
 
@@ -49,7 +49,10 @@ public final class Checkpoints {
     private Checkpoints() {
     }
 
-    /** The state a run resumes from. */
+    /**
+     * The state a run resumes from. {@code bestTop1} is the best validation top-1 so far as a fraction (0..1), as
+     * every rate in vclip's JSON ({@code "rate_unit": "fraction"} in the file).
+     */
     public record State(long updates, int epoch, int window, long adamSteps, double lossScale, int goodSteps,
                         long seed, int microPerEpoch, int trainVideos, String trainListDigest, double bestTop1) {
 
@@ -59,7 +62,7 @@ public final class Checkpoints {
                     .put("loss_scale", lossScale).put("good_steps", goodSteps).put("seed", seed)
                     .put("micro_batches_per_epoch", microPerEpoch).put("train_videos", trainVideos)
                     .put("train_list_sha256", trainListDigest)
-                    .put("best_top1", bestTop1)
+                    .put("best_top1", bestTop1).put("rate_unit", "fraction")
                     .put("rng", "counter-based: (SEED, epoch, position) seeds every draw; see TrainingData");
             return n;
         }
@@ -75,7 +78,16 @@ public final class Checkpoints {
                     n.get("adam_steps").asLong(), n.path("loss_scale").asDouble(Precision.LossScaler.INIT_SCALE),
                     n.path("good_steps").asInt(0), n.get("seed").asLong(), n.get("micro_batches_per_epoch").asInt(),
                     n.path("train_videos").asInt(-1), n.path("train_list_sha256").asText(""),
-                    n.path("best_top1").asDouble(0));
+                    bestTop1(n));
+        }
+
+        /**
+         * {@code best_top1} as a fraction. Files written before {@code rate_unit} was added hold percent (0..100):
+         * without the key the value is taken as percent and divided by 100, whatever its size (0.8 there is 0.8 %).
+         */
+        private static double bestTop1(JsonNode n) {
+            double value = n.path("best_top1").asDouble(0);
+            return "fraction".equals(n.path("rate_unit").asText()) ? value : value / 100;
         }
     }
 

@@ -3,7 +3,7 @@ package dev.vclip.train;
 import dev.vclip.data.LabelTable;
 import dev.vclip.data.ParseReport;
 import dev.vclip.data.VideoList;
-import dev.vclip.data.synth.SyntheticDataset;
+import dev.vclip.data.DatasetJson;
 import dev.vclip.eval.ClassificationMetrics;
 import dev.vclip.model.ModelFolder;
 import dev.vclip.model.VideoTextModel;
@@ -58,7 +58,7 @@ public final class EvalRun {
             out.printf(Locale.ROOT, "views      %d clips x %d crops, template '%s'%n", clips, crops, template);
             out.printf(Locale.ROOT, "top-1      %.2f %%%n", r.metrics().top1());
             out.printf(Locale.ROOT, "top-5      %.2f %%%n", r.metrics().top5());
-            int[] twins = SyntheticDataset.directionTwins(list.toAbsolutePath().getParent()).orElse(null);
+            int[] twins = DatasetJson.directionTwins(list.toAbsolutePath().getParent()).orElse(null);
             if (twins != null) {
                 out.println("pairs      " + r.directionPairs(twins).describe());
             }

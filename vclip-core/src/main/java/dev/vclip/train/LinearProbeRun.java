@@ -19,7 +19,7 @@ import dev.vclip.task.FeatureStore;
 import dev.vclip.task.Scoring;
 import dev.vclip.task.VideoEncoder;
 import dev.vclip.video.Sampling;
-import dev.vclip.weights.AtomicFiles;
+import dev.vclip.AtomicFiles;
 
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;

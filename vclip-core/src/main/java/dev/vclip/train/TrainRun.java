@@ -6,7 +6,7 @@ import dev.vclip.data.LabelTable;
 import dev.vclip.data.ParseReport;
 import dev.vclip.data.Splits;
 import dev.vclip.data.VideoList;
-import dev.vclip.data.synth.SyntheticDataset;
+import dev.vclip.data.DatasetJson;
 import dev.vclip.eval.DirectionPairs;
 import dev.vclip.model.ConfigException;
 import dev.vclip.report.Percent;
@@ -14,7 +14,7 @@ import dev.vclip.report.Progress;
 import dev.vclip.report.RunReport;
 import dev.vclip.report.Series;
 import dev.vclip.task.ZeroShot;
-import dev.vclip.weights.AtomicFiles;
+import dev.vclip.AtomicFiles;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -141,7 +141,7 @@ public final class TrainRun {
                     novelLabels, ParseReport.strict());
         }
         directionTwins = valFile == null ? null
-                : SyntheticDataset.directionTwins(valFile.toAbsolutePath().getParent()).orElse(null);
+                : DatasetJson.directionTwins(valFile.toAbsolutePath().getParent()).orElse(null);
         boolean contrastive = cfg.string("TRAIN.LOSS").equals("contrastive");
         Captions captions = cfg.string("DATA.CAPTIONS").isEmpty() ? null
                 : Captions.read(paths.existing("DATA.CAPTIONS", "captions file"), ParseReport.strict());
@@ -224,7 +224,7 @@ public final class TrainRun {
                 trainer.restore(s.updates(), model.isMixed() ? new Precision.LossScaler(s.lossScale(), s.goodSteps()) : null);
                 startEpoch = s.epoch();
                 startWindow = s.window();
-                best = s.bestTop1();
+                best = s.bestTop1() * 100; // percent here, like the metrics; a fraction in the file
                 log = TrainLog.resume(output.resolve("log.jsonl"), s.updates(), s.epoch());
                 notes.add("resumed from " + resumeFrom + " at update " + s.updates() + " (epoch " + s.epoch()
                         + ", window " + s.window() + ")");
@@ -330,7 +330,7 @@ public final class TrainRun {
         Precision.LossScaler s = trainer.scaler();
         Checkpoints.State state = new Checkpoints.State(trainer.updates(), epoch, window,
                 trainer.optimizer().stepCount(), s == null ? Precision.LossScaler.INIT_SCALE : s.scale(),
-                s == null ? 0 : s.goodSteps(), cfg.integer("SEED"), micro, data.size(), data.digest(), best);
+                s == null ? 0 : s.goodSteps(), cfg.integer("SEED"), micro, data.size(), data.digest(), best / 100);
         Path dir = Checkpoints.saveCheckpoint(checkpoints, model, trainer.optimizer(), state, cfg,
                 cfg.integer("TRAIN.KEEP_CHECKPOINTS"));
         out.println("checkpoint " + dir);

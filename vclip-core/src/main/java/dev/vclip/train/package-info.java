@@ -21,8 +21,9 @@
  * </ul>
  *
  * <p>Training runs the task layer for validation and linear probes (encoders, feature caches, zero-shot scoring),
- * reads the dataset formats and, for synthetic sets, their direction twins ({@code data.synth}), and writes reports.
+ * reads the dataset formats and, for synthetic sets, their direction twins ({@code DatasetJson}), writes reports,
+ * and writes files with {@code dev.vclip.AtomicFiles}.
  *
- * <p>May depend on: {@code dev.vclip.data}, {@code dev.vclip.data.synth}, {@code dev.vclip.eval}, {@code dev.vclip.model}, {@code dev.vclip.report}, {@code dev.vclip.task}, {@code dev.vclip.tokenizer}, {@code dev.vclip.video}, {@code dev.vclip.weights}.
+ * <p>May depend on: {@code dev.vclip}, {@code dev.vclip.data}, {@code dev.vclip.eval}, {@code dev.vclip.model}, {@code dev.vclip.report}, {@code dev.vclip.task}, {@code dev.vclip.tokenizer}, {@code dev.vclip.video}, {@code dev.vclip.weights}.
  */
 package dev.vclip.train;

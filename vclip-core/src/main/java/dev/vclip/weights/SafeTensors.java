@@ -1,5 +1,6 @@
 package dev.vclip.weights;
 
+import dev.vclip.AtomicFiles;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;

@@ -7,7 +7,7 @@ import dev.vclip.data.synth.VideoCodec;
 import dev.vclip.model.ModelConfig;
 import dev.vclip.model.ModelFolder;
 import dev.vclip.model.VideoTextModel;
-import dev.vclip.weights.AtomicFiles;
+import dev.vclip.AtomicFiles;
 import dev.vclip.weights.SafeTensors;
 
 import java.awt.image.BufferedImage;

@@ -58,8 +58,15 @@ class ResumeTest {
         // a fresh start into the same OUTPUT is refused; --resume continues
         ConfigException refused = assertThrows(ConfigException.class, () -> TrainRun.run(cfg, quiet(null)));
         assertTrue(refused.getMessage().contains("--resume"), refused.getMessage());
+        Checkpoints.State state = Checkpoints.readState(latest);
+        JsonNode stateJson = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(latest.resolve(Checkpoints.STATE_FILE).toFile());
+        assertEquals("fraction", stateJson.path("rate_unit").asText());
+        assertEquals(a.bestTop1() / 100, stateJson.path("best_top1").asDouble(), 1e-12); // epoch 0's validation
+        assertEquals(a.bestTop1() / 100, state.bestTop1(), 1e-12);
         TrainRun.Result resumed = TrainRun.run(cfg, quiet(null).resuming());
         assertEquals(8, resumed.updates());
+        assertEquals(a.bestTop1(), resumed.bestTop1(), 1e-9); // percent in the run, as the metrics
 
         try (SafeTensors x = SafeTensors.open(a.model().resolve("model.safetensors"));
              SafeTensors y = SafeTensors.open(resumed.model().resolve("model.safetensors"))) {

@@ -14,7 +14,7 @@ import dev.vclip.data.Splits;
 import dev.vclip.data.Triplets;
 import dev.vclip.data.VideoEntry;
 import dev.vclip.data.VideoList;
-import dev.vclip.weights.AtomicFiles;
+import dev.vclip.AtomicFiles;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -36,7 +36,7 @@ final class SynthAnnotations {
     static final String VIDEOS = "videos";
     static final String LONG = "long";
     static final String TAR = "videos.tar";
-    static final String DATASET_JSON = "dataset.json";
+    static final String DATASET_JSON = dev.vclip.data.DatasetJson.FILE;
 
     /** Bumped whenever the same seed would give different output. */
     static final int GENERATOR_VERSION = 1;

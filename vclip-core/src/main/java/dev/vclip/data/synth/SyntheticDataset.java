@@ -85,38 +85,6 @@ public final class SyntheticDataset {
     static final int KEYFRAME_INTERVAL = 1;
 
     /**
-     * The direction-only twin of each class ({@code twin[class]}, -1 for none) from the {@code dataset.json} in
-     * {@code folder}, or empty when the folder holds no vclip synth dataset (any other dataset).
-     *
-     * @throws UncheckedIOException when dataset.json exists but cannot be read
-     */
-    public static java.util.Optional<int[]> directionTwins(Path folder) {
-        Path file = folder.resolve(SynthAnnotations.DATASET_JSON);
-        if (!Files.isRegularFile(file)) {
-            return java.util.Optional.empty();
-        }
-        try {
-            com.fasterxml.jackson.databind.JsonNode root = new com.fasterxml.jackson.databind.ObjectMapper().readTree(
-                    file.toFile());
-            com.fasterxml.jackson.databind.JsonNode classes = root.get("classes");
-            if (!"vclip synth".equals(root.path("generator").asText()) || classes == null || !classes.isArray()) {
-                return java.util.Optional.empty();
-            }
-            int[] twin = new int[classes.size()];
-            java.util.Arrays.fill(twin, -1);
-            for (com.fasterxml.jackson.databind.JsonNode c : classes) {
-                int id = c.path("id").asInt(-1);
-                if (id >= 0 && id < twin.length && c.hasNonNull("direction_pair_of")) {
-                    twin[id] = c.get("direction_pair_of").asInt();
-                }
-            }
-            return java.util.Optional.of(twin);
-        } catch (IOException e) {
-            throw new UncheckedIOException(file + ": cannot read: " + e.getMessage(), e);
-        }
-    }
-
-    /**
      * Generates the dataset into {@code out}.
      *
      * @param force    write into a folder that already has files (files of the same name are replaced, others are

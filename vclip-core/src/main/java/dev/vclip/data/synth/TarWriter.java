@@ -1,6 +1,6 @@
 package dev.vclip.data.synth;
 
-import dev.vclip.weights.AtomicFiles;
+import dev.vclip.AtomicFiles;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;

@@ -16,9 +16,10 @@
  *       annotation files (through the {@code dev.vclip.data} writers) and {@code dataset.json}.</li>
  * </ul>
  *
- * <p>Uses {@code dev.vclip.data} (formats), {@code dev.vclip.video} ({@code RgbFrame}),
- * {@code dev.vclip.weights} ({@code AtomicFiles}), JavaCV/FFmpeg and Jackson.
+ * <p>Uses {@code dev.vclip.data} (formats; {@code dataset.json}'s name and reader are
+ * {@link dev.vclip.data.DatasetJson}'s, so readers need nothing of this package), {@code dev.vclip.video}
+ * ({@code RgbFrame}), {@code dev.vclip.AtomicFiles}, JavaCV/FFmpeg and Jackson.
  *
- * <p>May depend on: {@code dev.vclip.data}, {@code dev.vclip.video}, {@code dev.vclip.weights}.
+ * <p>May depend on: {@code dev.vclip}, {@code dev.vclip.data}, {@code dev.vclip.video}.
  */
 package dev.vclip.data.synth;

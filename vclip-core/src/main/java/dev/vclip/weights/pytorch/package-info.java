@@ -13,10 +13,12 @@
  *   <li>{@code StridedView}: storage offsets and strides, and the copy of non-contiguous views.</li>
  * </ul>
  * Mapping original CLIP / X-CLIP / ViFi-CLIP names to Hugging Face names is {@link dev.vclip.weights.KeyMapping}'s
- * job, not this package's.
+ * job; {@link dev.vclip.weights.pytorch.MappedCheckpoint} opens a checkpoint and applies it, so that model code
+ * loads an original checkpoint like a safetensors file.
  *
- * <p>From {@code dev.vclip.weights} it uses {@code TensorFile}, {@code StoredTensor}, {@code DType} and
- * {@code WeightsException}; otherwise the JDK only.
+ * <p>From {@code dev.vclip.weights} it uses {@code TensorFile}, {@code StoredTensor}, {@code DType},
+ * {@code WeightsException} and, in {@code MappedCheckpoint}, {@code KeyMapping} and {@code CheckpointLayout};
+ * otherwise the JDK only. {@code dev.vclip.weights} does not use this package (no cycle).
  *
  * <p>May depend on: {@code dev.vclip.weights}.
  */

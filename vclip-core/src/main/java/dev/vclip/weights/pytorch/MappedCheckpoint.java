@@ -1,6 +1,10 @@
-package dev.vclip.weights;
+package dev.vclip.weights.pytorch;
 
-import dev.vclip.weights.pytorch.PytorchCheckpoint;
+import dev.vclip.weights.CheckpointLayout;
+import dev.vclip.weights.KeyMapping;
+import dev.vclip.weights.StoredTensor;
+import dev.vclip.weights.TensorFile;
+import dev.vclip.weights.WeightsException;
 
 import java.nio.file.Path;
 import java.util.List;

@@ -1,4 +1,4 @@
-package dev.vclip.cli;
+package dev.vclip.cli.base;
 
 import dev.vclip.task.ClipSampler;
 import dev.vclip.task.Localisation;

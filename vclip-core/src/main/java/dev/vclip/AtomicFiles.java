@@ -1,6 +1,7 @@
-package dev.vclip.weights;
+package dev.vclip;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
@@ -12,6 +13,8 @@ import java.nio.file.StandardOpenOption;
 /**
  * Writes a file so that readers see either the old content or the complete new one, never a half-written file:
  * the bytes go to a temporary file beside the target, are forced to disk, and the temporary file is renamed over it.
+ * Every package of vclip that writes files uses it; a file that cannot be written raises
+ * {@link UncheckedIOException} naming it.
  */
 public final class AtomicFiles {
     private AtomicFiles() {
@@ -41,7 +44,7 @@ public final class AtomicFiles {
             }
             tmp = null;
         } catch (IOException e) {
-            throw new WeightsException(target + ": cannot write: " + e.getMessage(), e);
+            throw new UncheckedIOException(target + ": cannot write: " + e.getMessage(), e);
         } finally {
             if (tmp != null) {
                 try {

@@ -1,4 +1,4 @@
-package dev.vclip.weights;
+package dev.vclip;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -1,4 +1,4 @@
-package dev.vclip.cli;
+package dev.vclip.cli.base;
 
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
@@ -46,7 +46,8 @@ public final class Checks {
         }
     }
 
-    static int wholeNumber(String value) {
+    /** {@code value} as an int, or a conversion error that says it is not a whole number. */
+    public static int wholeNumber(String value) {
         try {
             return Integer.parseInt(value.trim());
         } catch (NumberFormatException e) {

@@ -1,4 +1,4 @@
-package dev.vclip.cli;
+package dev.vclip.cli.base;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
