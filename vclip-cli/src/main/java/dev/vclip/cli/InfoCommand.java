@@ -65,7 +65,7 @@ final class InfoCommand extends VclipCommand {
             Path reference = folder.resolve("reference.safetensors");
             if (Files.isRegularFile(reference)) {
                 try (SafeTensors caseFile = SafeTensors.open(reference)) {
-                    ReferenceCheck.Report report = ReferenceCheck.run(m, caseFile);
+                    ReferenceCheck.Report report = ReferenceCheck.run(folder, m, caseFile);
                     List<ReferenceCheck.Result> results = report.results();
                     long failed = report.failed();
                     double worst = results.stream().mapToDouble(ReferenceCheck.Result::maxAbsDiff)

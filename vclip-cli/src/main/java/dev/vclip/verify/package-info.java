@@ -7,7 +7,8 @@
  *
  * <ul>
  *   <li>{@link dev.vclip.verify.ReferenceCheck}: a model's outputs and intermediates against a case file of Hugging
- *       Face outputs ({@code vclip verify}, {@code vclip info}); the outputs themselves come from the library's
+ *       Face or original-code outputs, configuration by configuration for a folder that describes several
+ *       ({@code vclip verify}, {@code vclip info}); the outputs themselves come from the library's
  *       {@link dev.vclip.model.ReferenceOutputs};</li>
  *   <li>{@link dev.vclip.verify.TokenizerCases}: the tokenizer against {@code cases.jsonl}
  *       ({@code vclip tokenize --verify});</li>

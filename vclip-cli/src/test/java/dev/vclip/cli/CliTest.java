@@ -60,6 +60,50 @@ class CliTest {
         assertTrue(r.out().lines().anyMatch(l -> l.startsWith("NOT_COMPUTED") && l.contains("text_features_eotpad")), r.out());
     }
 
+    static final String CLIP4CLIP = dev.vclip.TestResources.path("models/clip4clip-tiny-a").toString();
+
+    @Test
+    void verifyChecksEveryConfigurationOfAnOriginalRunFolder() {
+        CliRun.Result r = run("verify", "--model", CLIP4CLIP, "--case", CLIP4CLIP + "/case.safetensors");
+        assertEquals(0, r.exit(), r.out() + r.err());
+        assertTrue(r.out().contains("24 passed, 0 failed"), r.out());
+        assertTrue(r.out().lines().anyMatch(l -> l.startsWith("ok") && l.contains("seqTransf/sim_logits")
+                && l.contains("tol 1e-03")), r.out());
+    }
+
+    @Test
+    void verifyFailsAGroupWhoseConfigurationTheFolderLacks() throws Exception {
+        Path tampered = dir.resolve("case.safetensors");
+        try (SafeTensors st = SafeTensors.open(Path.of(CLIP4CLIP, "case.safetensors"))) {
+            List<StoredTensor> tensors = new ArrayList<>();
+            for (String name : List.of("input_ids", "video", "video_mask", "meanP/sim_logits")) {
+                tensors.add(st.get(name));
+            }
+            StoredTensor logits = st.get("meanP/sim_logits");
+            tensors.add(new StoredTensor("seqMax/sim_logits", logits.dtype(), logits.shape(), logits.data()));
+            SafeTensors.write(tampered, tensors, Map.of());
+        }
+        CliRun.Result r = run("verify", "--model", CLIP4CLIP, "--case", tampered.toString());
+        assertEquals(1, r.exit(), r.out() + r.err());
+        assertTrue(r.out().contains("1 passed, 1 failed"), r.out());
+        assertTrue(r.out().lines().anyMatch(l -> l.startsWith("FAIL") && l.contains("seqMax/sim_logits")
+                && l.contains("no configuration 'seqMax'") && l.contains("meanP, seqLSTM, seqTransf, tightTransf")),
+                r.out());
+    }
+
+    @Test
+    void infoSelfChecksEveryConfigurationOfARunFolder() throws Exception {
+        Path folder = dir.resolve("clip4clip");
+        java.nio.file.Files.createDirectories(folder);
+        for (String file : List.of("config.json", "cross_config.json", "pytorch_model.bin")) {
+            java.nio.file.Files.copy(Path.of(CLIP4CLIP, file), folder.resolve(file));
+        }
+        java.nio.file.Files.copy(Path.of(CLIP4CLIP, "case.safetensors"), folder.resolve("reference.safetensors"));
+        CliRun.Result r = run("info", "--model", folder.toString());
+        assertEquals(0, r.exit(), r.out() + r.err());
+        assertTrue(r.out().contains("self-check 24 of 24 reference tensors match"), r.out());
+    }
+
     @Test
     void badInputGivesAMessageAndExitCodeOne() {
         CliRun.Result r = run("verify", "--model", dir.toString(), "--case", "nope.safetensors");

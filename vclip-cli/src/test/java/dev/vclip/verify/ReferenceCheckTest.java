@@ -44,6 +44,80 @@ class ReferenceCheckTest {
         }
     }
 
+    /**
+     * An original run folder with several configurations: {@code header/leaf} names are checked with that header's
+     * model, unprefixed ones with the folder's own; the per-tensor max diffs are printed.
+     */
+    @Test
+    void everyConfigurationOfARunFolderMatchesItsPrefixedOutputs() {
+        Path folder = TestResources.path("models/clip4clip-tiny-a");
+        Path caseFile = folder.resolve("case.safetensors");
+        ReferenceCheck.Report report = ReferenceCheck.run(folder, caseFile);
+        String lines = report.results().stream().map(Object::toString).collect(Collectors.joining("\n"));
+        System.out.println("clip4clip-tiny-a:\n" + lines);
+        assertEquals("24 passed, 0 failed", report.summary(), lines);
+        Map<String, ReferenceCheck.Result> results = new LinkedHashMap<>();
+        report.results().forEach(r -> results.put(r.name(), r));
+        for (String header : List.of("meanP", "seqLSTM", "seqTransf", "tightTransf")) {
+            ReferenceCheck.Result logits = results.get(header + "/sim_logits");
+            assertEquals(ReferenceCheck.LOGIT_TOLERANCE, logits.tolerance(), logits.toString());
+        }
+        assertEquals(ReferenceCheck.TOLERANCE, results.get("meanP/video_embeds").tolerance());
+        assertEquals(0, results.get("eot_index").tolerance(), "integers exact");
+        assertTrue(results.containsKey("sequence_output") && !results.containsKey("video_mask"),
+                "unprefixed outputs checked, video inputs passed in: " + results.keySet());
+    }
+
+    /**
+     * CenterCLIP's run folder: the plain configuration and three clustering ones (k-medoids p 1 and 2, spectral);
+     * the medoid indices and assignments are integers and must match exactly.
+     */
+    @Test
+    void everyClusteringConfigurationMatchesItsPrefixedOutputs() {
+        Path folder = TestResources.path("models/centerclip-tiny-a");
+        Path caseFile = folder.resolve("case.safetensors");
+        assertEquals(List.of("", "kmedoids_p1", "kmedoids_p2", "spectral"), List.copyOf(ModelFolder.configs(folder).keySet()));
+        ReferenceCheck.Report report = ReferenceCheck.run(folder, caseFile);
+        String lines = report.results().stream().map(Object::toString).collect(Collectors.joining("\n"));
+        System.out.println("centerclip-tiny-a:\n" + lines);
+        long outputs;
+        try (SafeTensors reference = SafeTensors.open(caseFile)) {
+            outputs = reference.names().stream().filter(n -> !ReferenceCheck.INPUTS.contains(n)).count();
+        }
+        assertEquals(outputs + " passed, 0 failed", report.summary(), lines);
+        Map<String, ReferenceCheck.Result> results = new LinkedHashMap<>();
+        report.results().forEach(r -> results.put(r.name(), r));
+        for (String name : List.of("kmedoids_p1/medoid_index", "kmedoids_p1/assignment", "spectral/cluster_output",
+                "spectral/laplacian_eigenvalues")) {
+            assertTrue(results.containsKey(name), name + " checked: " + results.keySet());
+        }
+        assertEquals(0, results.get("kmedoids_p1/medoid_index").tolerance(), "integers exact");
+    }
+
+    @Test
+    void aPrefixWithoutItsConfigurationFailsEveryTensorOfTheGroup() {
+        Path folder = TestResources.path("models/clip4clip-tiny-a");
+        Path caseCopy = dir.resolve("case.safetensors");
+        try (SafeTensors reference = SafeTensors.open(folder.resolve("case.safetensors"))) {
+            StoredTensor logits = reference.get("meanP/sim_logits");
+            SafeTensors.write(caseCopy, List.of(reference.get("input_ids"), reference.get("video"),
+                    reference.get("video_mask"), logits,
+                    new StoredTensor("spectral/sim_logits", logits.dtype(), logits.shape(), logits.data()),
+                    new StoredTensor("spectral/video_embeds", DType.F32, new long[]{1}, f32one())), Map.of());
+        }
+        ReferenceCheck.Report report = ReferenceCheck.run(folder, caseCopy);
+        String lines = report.results().stream().map(Object::toString).collect(Collectors.joining("\n"));
+        assertEquals("1 passed, 2 failed", report.summary(), lines);
+        for (ReferenceCheck.Result r : report.failures()) {
+            assertTrue(r.name().startsWith("spectral/") && r.note().contains("no configuration 'spectral'")
+                    && r.note().contains("meanP, seqLSTM, seqTransf, tightTransf"), r.toString());
+        }
+        try (VideoTextModel model = ModelFolder.load(folder); SafeTensors caseFile = SafeTensors.open(caseCopy)) {
+            assertEquals("0 passed, 3 failed", ReferenceCheck.run(model, caseFile).summary(),
+                    "one loaded model has no named configurations");
+        }
+    }
+
     @Test
     void statusesTellWrongValuesMissingInputsAndUnknownNamesApart() {
         Path folder = TestResources.path("models/clip-tiny-a");
@@ -75,6 +149,10 @@ class ReferenceCheckTest {
             assertTrue(!unknown.failed() && Double.isNaN(unknown.maxAbsDiff()), unknown.toString());
             assertEquals(5, results.size(), results.keySet().toString());
         }
+    }
+
+    private static ByteBuffer f32one() {
+        return ByteBuffer.allocateDirect(4).order(ByteOrder.LITTLE_ENDIAN).putFloat(0, 1f);
     }
 
     private static StoredTensor f32(String name, long[] shape, float[] values) {

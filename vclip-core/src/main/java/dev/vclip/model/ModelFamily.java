@@ -103,9 +103,9 @@ public interface ModelFamily {
 
     /**
      * Computes the reference outputs the inputs allow: {@code inputs} holds what a case file has of
-     * {@code input_ids}, {@code attention_mask}, {@code input_ids_eotpad}, {@code pixel_values},
-     * {@code pixel_values_video} (and any other inputs the family reads); results go into {@code out} by name,
-     * intermediates through {@code trace}.
+     * {@link ReferenceOutputs#INPUTS} ({@code input_ids}, {@code attention_mask}, {@code input_ids_eotpad},
+     * {@code pixel_values}, {@code pixel_values_video}, {@code video}, {@code video_mask}); results go into
+     * {@code out} by name, intermediates through {@code trace}.
      */
     void computeReference(VideoTextModel model, Map<String, NDArray> inputs, Trace trace, Map<String, NDArray> out);
 

@@ -73,14 +73,8 @@ public final class ModelFolder {
      * folder may describe more (CLIP4Clip's headers, CenterCLIP's evaluation runs), all over the same weights.
      */
     public static VideoTextModel load(Path dir, String configuration, Consumer<String> warnings) {
-        if (!Files.isDirectory(dir)) {
-            throw new ConfigException(dir + ": not a folder (expected a model folder with config.json and weights)");
-        }
+        checkFolder(dir);
         ModelConfig hfConfig = hasModelType(dir) ? ModelConfig.read(dir.resolve("config.json"), warnings) : null;
-        if (hfConfig == null && !Files.exists(dir.resolve("config.json")) && !hasWeights(dir)) {
-            throw new ConfigException(dir + ": no config.json and no weights: expected a model folder (config.json"
-                    + " and model.safetensors) or an original CLIP4Clip / CenterCLIP run folder");
-        }
         ClipTokenizer tokenizer = ClipTokenizer.forModelDir(dir);
         List<TensorFile> files = openWeights(dir);
         try {
@@ -99,6 +93,7 @@ public final class ModelFolder {
      * ({@link ModelFamily#runConfigs}).
      */
     public static Map<String, ModelConfig> configs(Path dir) {
+        checkFolder(dir);
         if (hasModelType(dir)) {
             return Map.of("", ModelConfig.read(dir.resolve("config.json")));
         }
@@ -107,6 +102,17 @@ public final class ModelFolder {
             return runConfigs(dir, files, w -> LOG.log(System.Logger.Level.WARNING, w));
         } finally {
             files.forEach(TensorFile::close);
+        }
+    }
+
+    /** Fails, naming what is missing, unless {@code dir} is a folder with a config.json or weights. */
+    private static void checkFolder(Path dir) {
+        if (!Files.isDirectory(dir)) {
+            throw new ConfigException(dir + ": not a folder (expected a model folder with config.json and weights)");
+        }
+        if (!Files.exists(dir.resolve("config.json")) && !hasWeights(dir)) {
+            throw new ConfigException(dir + ": no config.json and no weights: expected a model folder (config.json"
+                    + " and model.safetensors) or an original CLIP4Clip / CenterCLIP run folder");
         }
     }
 

@@ -15,9 +15,14 @@ import java.util.Set;
  */
 public final class ReferenceOutputs {
 
-    /** The input names of reference cases; every other tensor of a case is an expected output. */
+    /**
+     * The input names of reference cases; every other tensor of a case is an expected output. Hugging Face cases
+     * hold {@code input_ids}, {@code attention_mask}, {@code input_ids_eotpad}, {@code pixel_values} and (CLIP)
+     * {@code pixel_values_video}; cases of the original CLIP4Clip / CenterCLIP code hold {@code video}
+     * [B, T, 3, S, S] and {@code video_mask} [B, T] as their data loaders lay them out.
+     */
     public static final Set<String> INPUTS = Set.of("input_ids", "attention_mask", "input_ids_eotpad", "pixel_values",
-            "pixel_values_video");
+            "pixel_values_video", "video", "video_mask");
 
     private ReferenceOutputs() {
     }
