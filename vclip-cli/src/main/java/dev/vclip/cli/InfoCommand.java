@@ -99,7 +99,8 @@ final class InfoCommand extends VclipCommand {
         out().println("tokenizer  " + doc.get("tokenizer"));
         if (doc.containsKey("configurations")) {
             out().println("configs    " + String.join(", ", (List<String>) doc.get("configurations"))
-                    + " (the folder's run files; verify computes each)");
+                    + " (the folder's run files; verify computes each; convert --configuration NAME converts one, "
+                    + "the run's own without it)");
         }
         if (doc.containsKey("note")) {
             out().println("note       " + doc.get("note"));

@@ -787,6 +787,32 @@ public final class Clip4Clip extends ClipFamilyModel {
             return List.of(CLIP4CLIP);
         }
 
+        /**
+         * As CLIP4Clip's {@code from_pretrained} fills a state dict from the pretrained CLIP: every CLIP tower tensor
+         * under its own name; {@code frame_position_embeddings} (seqLSTM, seqTransf) and tightTransf's
+         * {@code cross.embeddings.position_embeddings} from the text {@code positional_embedding}; seqTransf's
+         * {@code transformerClip} and tightTransf's {@code cross} layers N &lt; {@code cross_num_hidden_layers} from
+         * the text transformer's layers N. The LSTM, the cross pooler and {@code similarity_dense} have no CLIP source
+         * (the original initialises them at random).
+         */
+        @Override
+        public String baseSource(ModelConfig config, String parameter) {
+            if (parameter.equals("frame_position_embeddings.weight")
+                    || parameter.equals("cross.embeddings.position_embeddings.weight")) {
+                return "text_model.embeddings.position_embedding.weight";
+            }
+            for (String header : List.of("transformerClip.layers.", "cross.encoder.layers.")) {
+                if (parameter.startsWith(header)) {
+                    String rest = parameter.substring(header.length());
+                    String layer = rest.substring(0, Math.max(rest.indexOf('.'), 0));
+                    boolean copied = layer.matches("\\d{1,6}")
+                            && Integer.parseInt(layer) < config.familyConfig(Config.class).crossLayers();
+                    return copied ? "text_model.encoder.layers." + rest : null;
+                }
+            }
+            return newModuleKeywords().stream().anyMatch(parameter::startsWith) ? null : parameter;
+        }
+
         @Override
         public boolean claims(Set<String> hfNames) {
             return KeyMapping.anyStartsWith(hfNames, "lstm_visual.", "transformerClip.", "cross.", "similarity_dense.",

@@ -167,6 +167,19 @@ public interface ModelFamily {
     ModelConfig inferConfig(Map<String, StoredTensor> hfTensors, ModelConfig.HeadCount heads);
 
     /**
+     * Where a parameter that a checkpoint lacks is taken from in the base model a conversion is given
+     * ({@code vclip convert --base}, {@link ModelConversion.Options#base}): the base's parameter name (HF names), or
+     * null when the base cannot provide it. The default takes the same name (CLIP's towers, the token embedding
+     * ViFi-CLIP does not save); a family that initialises new modules from CLIP says which CLIP tensor each copies.
+     *
+     * @param config    the configuration being converted
+     * @param parameter a parameter of {@link #parameterShapes} the checkpoint does not have
+     */
+    default String baseSource(ModelConfig config, String parameter) {
+        return parameter;
+    }
+
+    /**
      * The configurations an original project's run folder describes with its own files beside the checkpoint (e.g.
      * CenterCLIP's {@code hparams_train.json}), by name, the run's own as ""; empty when {@code dir} holds none of
      * them. Only asked for folders without a Hugging Face config.json.

@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -116,17 +117,37 @@ public final class ModelFolder {
         }
     }
 
-    private static ModelConfig pick(Path dir, Map<String, ModelConfig> configs, String name) {
+
+    /** A configuration name the folder does not describe; {@link #names()} are the ones it does. */
+    public static final class NoSuchConfiguration extends ConfigException {
+        private final List<String> names;
+
+        NoSuchConfiguration(Path dir, String name, Collection<String> names) {
+            super(dir + ": no configuration '" + name + "'; it describes " + describe(names));
+            this.names = List.copyOf(names);
+        }
+
+        /** The configurations the folder describes ("" is its own, the default). */
+        public List<String> names() {
+            return names;
+        }
+
+        private static String describe(Collection<String> names) {
+            return names.stream().map(k -> k.isEmpty() ? "\"\" (the default: its own)" : k)
+                    .collect(java.util.stream.Collectors.joining(", "));
+        }
+    }
+
+    static ModelConfig pick(Path dir, Map<String, ModelConfig> configs, String name) {
         ModelConfig config = configs.get(name);
         if (config == null) {
-            throw new ConfigException(dir + ": no configuration '" + name + "' (the folder describes "
-                    + configs.keySet().stream().map(k -> k.isEmpty() ? "\"\" (its own)" : k).toList() + ")");
+            throw new NoSuchConfiguration(dir, name, configs.keySet());
         }
         return config;
     }
 
     /** Whether the folder's config.json is a Hugging Face / vclip config (it names a {@code model_type}). */
-    private static boolean hasModelType(Path dir) {
+    static boolean hasModelType(Path dir) {
         Path file = dir.resolve("config.json");
         if (!Files.isRegularFile(file)) {
             return false;

@@ -54,6 +54,31 @@ public final class OriginalLayout {
         return file;
     }
 
+    /**
+     * The tensors of a {@code torch.save} file under the names it stores them by (a state dict's keys; nested ones as
+     * the reader flattens them), copied out so that they outlive the file.
+     */
+    public static Map<String, StoredTensor> readCheckpoint(Path file) {
+        Map<String, StoredTensor> tensors = new LinkedHashMap<>();
+        try (PytorchCheckpoint checkpoint = PytorchCheckpoint.open(file)) {
+            for (String name : checkpoint.names()) {
+                StoredTensor t = checkpoint.get(name);
+                ByteBuffer copy = ByteBuffer.wrap(bytes(t)).order(ByteOrder.LITTLE_ENDIAN);
+                tensors.put(name, new StoredTensor(name, t.dtype(), t.shape(), copy));
+            }
+        }
+        return tensors;
+    }
+
+    /** Writes {@code tensors} under their names as a plain state dict: {@code torch.save(model.state_dict(), file)}. */
+    public static Path writeStateDict(Path file, Map<String, StoredTensor> tensors) throws IOException {
+        TorchSaveWriter w = new TorchSaveWriter();
+        Map<String, Object> stateDict = new LinkedHashMap<>();
+        tensors.forEach((name, t) -> stateDict.put(name, w.contiguous(t.dtype(), t.shape(), bytes(t))));
+        w.write(file, new StateDict(stateDict));
+        return file;
+    }
+
     /** A safetensors file read whole: 8-byte header length, JSON header, little-endian data (F32 here). */
     static Map<String, StoredTensor> readSafetensors(Path file) throws IOException {
         byte[] bytes = Files.readAllBytes(file);
