@@ -2,7 +2,7 @@ package dev.vclip.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import dev.vclip.weights.MappedCheckpoint;
+import dev.vclip.weights.pytorch.MappedCheckpoint;
 import dev.vclip.weights.OriginalLayout;
 import dev.vclip.weights.SafeTensors;
 import dev.vclip.weights.StoredTensor;
