@@ -115,6 +115,18 @@ class RunFolderConversionTest {
                 }
             }
         }
+        // the clustering travels in config.json: the converted kmedoids_p1 folder clusters as the original code did
+        try (VideoTextModel converted = ModelFolder.load(dir.resolve("centerclip-kmedoids_p1"), w -> { });
+             SafeTensors caseFile = SafeTensors.open(CENTERCLIP.resolve("case.safetensors"));
+             NDManager manager = Torch.newManager()) {
+            assertTrue(((Clip4Clip) converted).tokenClustering().isPresent(), "token_clustering written");
+            Map<String, NDArray> in = new LinkedHashMap<>();
+            for (String name : List.of("input_ids", "video", "video_mask")) {
+                in.put(name, Tensors.toNDArray(caseFile.get(name), manager));
+            }
+            assertArrayEquals(caseFile.get("kmedoids_p1/sim_logits").toFloatArray(),
+                    outputs(converted, in).get("sim_logits").toFloatArray(), 1e-3f, "kmedoids_p1/sim_logits");
+        }
     }
 
     // ------------------------------------------------------------------------------------------------ --base
