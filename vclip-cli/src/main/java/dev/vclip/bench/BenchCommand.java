@@ -21,8 +21,8 @@ import java.nio.file.Path;
 import java.util.Arrays;
 
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks, each against a baseline run side "
-        + "by side: model, decode, data, localize, fp16.", subcommands = {BenchCommand.ModelBench.class,
-        DecodeBench.class, DataBench.class, LocalizeBench.class, Fp16Bench.class})
+        + "by side: model, decode, data, localize, fp16, centerclip.", subcommands = {BenchCommand.ModelBench.class,
+        DecodeBench.class, DataBench.class, LocalizeBench.class, Fp16Bench.class, CenterClipBench.class})
 public final class BenchCommand implements Runnable {
 
     @picocli.CommandLine.Spec
@@ -31,7 +31,7 @@ public final class BenchCommand implements Runnable {
     @Override
     public void run() {
         throw new picocli.CommandLine.ParameterException(spec.commandLine(),
-                "name a benchmark: model, decode, data, localize, fp16");
+                "name a benchmark: model, decode, data, localize, fp16, centerclip");
     }
 
     @Command(name = "model", mixinStandardHelpOptions = true, description = {

@@ -142,7 +142,8 @@ public final class ModelPresets {
      * the {@code MODEL.CLUSTER_*} keys; CenterCLIP's LayerNorm epsilon 1e-5 in the header.
      */
     private static void tokenClustering(ObjectNode c, TrainConfig cfg) {
-        int layers = c.get("vision_config").path("num_hidden_layers").asInt();
+        // ViT-B presets leave num_hidden_layers to HF CLIPVisionConfig's default, 12
+        int layers = c.get("vision_config").path("num_hidden_layers").asInt(12);
         ObjectNode tc = c.putObject("token_clustering");
         tc.put("cluster_inter", 1).put("cluster_algo", cfg.string("MODEL.CLUSTER_ALGO"));
         for (String key : List.of("MODEL.CLUSTER_NUM_BLOCKS", "MODEL.TARGET_FRAMES_BLOCKS")) {

@@ -273,4 +273,15 @@ class Clip4ClipTrainingTest {
                 "MODEL.TARGET_FRAMES_BLOCKS", "[4, 3]")));
         assertTrue(e.getMessage().contains("whole number of frames per segment"), e.getMessage());
     }
+
+    /** ViT-B/32 leaves its 12 layers to HF's default: the paper's B_6 setting (block 7, 4 segments of 3) is one. */
+    @Test
+    void theFullSizePresetClustersAtBlockSeven() {
+        ModelConfig c = ModelPresets.config(opts("MODEL.TYPE", "clip4clip", "MODEL.ARCH", "ViT-B/32",
+                "DATA.INPUT_SIZE", "224", "DATA.NUM_FRAMES", "12", "MODEL.CLUSTER_INTER", "true",
+                "MODEL.CLUSTER_NUM_BLOCKS", "[49, 49, 49, 49, 49, 49, 49, 49, 49, 49, 49, 49]",
+                "MODEL.TARGET_FRAMES_BLOCKS", "[12, 12, 12, 12, 12, 12, 4, 4, 4, 4, 4, 4]"));
+        assertEquals(12, c.vision().numHiddenLayers());
+        assertEquals(List.of(7), c.familyConfig(Clip4Clip.Config.class).tokenClustering().clusterBlocks());
+    }
 }
