@@ -78,7 +78,8 @@ class CenterClipBenchTest {
             boolean clusters = !n.path("key").asText().endsWith("none");
             if (clusters) {
                 double share = n.path("clustering_share").asDouble();
-                assertTrue(n.path("clustering_ms_per_video").asDouble() > 0 && share > 0 && share < 1, n.toString());
+                // a ratio of two medians timed apart: above 1 is possible for a tiny model, so only its sign is checked
+                assertTrue(n.path("clustering_ms_per_video").asDouble() > 0 && share > 0, n.toString());
             } else {
                 assertTrue(n.path("clustering_share").isNull(), n.toString());
                 assertEquals(1.0, n.path("ratio").asDouble(), 1e-12);

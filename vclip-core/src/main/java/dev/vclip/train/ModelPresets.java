@@ -160,6 +160,7 @@ public final class ModelPresets {
                 .put("cluster_iter_limit", cfg.integer("MODEL.CLUSTER_ITER_LIMIT"))
                 .put("cluster_threshold", cfg.number("MODEL.CLUSTER_THRESHOLD"))
                 .put("pre_norm", cfg.bool("MODEL.PRE_NORM") ? 1 : 0)
+                .put("aggregation", cfg.string("MODEL.AGGREGATION"))
                 .put("spectral_sigma", cfg.number("MODEL.SPECTRAL_SIGMA"))
                 .put("spectral_graph", cfg.string("MODEL.SPECTRAL_GRAPH"))
                 .put("spectral_knn_k", cfg.integer("MODEL.SPECTRAL_KNN_K"));

@@ -195,6 +195,8 @@ public final class TrainConfig {
         key("MODEL.CLUSTER_ITER_LIMIT", Kind.INT, 100, atLeast(1), "CenterCLIP: most k-medoids steps");
         key("MODEL.CLUSTER_THRESHOLD", Kind.FLOAT, 1e-5, atLeast(0), "CenterCLIP: k-medoids stops below this shift");
         key("MODEL.PRE_NORM", Kind.BOOL, false, null, "CenterCLIP: search on L2-normalised tokens (pre_norm)");
+        key("MODEL.AGGREGATION", Kind.STRING, "None", oneOf("None", "mean"),
+                "CenterCLIP: a cluster's output token, its medoid (None) or the mean of its members (mean)");
         key("MODEL.SPECTRAL_SIGMA", Kind.FLOAT, 2.0, positive(), "CenterCLIP: heat-kernel width (spectral_sigma)");
         key("MODEL.SPECTRAL_GRAPH", Kind.STRING, "HeatKernel", oneOf("HeatKernel", "KNN"),
                 "CenterCLIP: spectral_graph");

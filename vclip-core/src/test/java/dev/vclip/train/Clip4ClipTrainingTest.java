@@ -260,6 +260,20 @@ class Clip4ClipTrainingTest {
     }
 
     @Test
+    void aggregationChoosesMedoidsOrClusterMeans() {
+        for (String aggregation : List.of("None", "mean")) {
+            ModelConfig config = ModelPresets.config(opts("MODEL.TYPE", "clip4clip", "MODEL.ARCH", "tiny",
+                    "DATA.INPUT_SIZE", "32", "DATA.NUM_FRAMES", "4", "MODEL.CLUSTER_INTER", "true",
+                    "MODEL.CLUSTER_NUM_BLOCKS", "[16, 8]", "MODEL.TARGET_FRAMES_BLOCKS", "[4, 2]",
+                    "MODEL.AGGREGATION", aggregation));
+            assertEquals(aggregation, config.familyConfig(Clip4Clip.Config.class).tokenClustering().aggregation());
+            assertEquals(aggregation, config.toJson().path("token_clustering").path("aggregation").asText());
+        }
+        ConfigException e = assertThrows(ConfigException.class, () -> opts("MODEL.AGGREGATION", "max"));
+        assertTrue(e.getMessage().contains("MODEL.AGGREGATION"), e.getMessage());
+    }
+
+    @Test
     void clusteringListsNeedOneEntryPerVisionLayer() {
         ConfigException e = assertThrows(ConfigException.class, () -> ModelPresets.config(opts("MODEL.TYPE",
                 "clip4clip", "MODEL.ARCH", "tiny", "DATA.INPUT_SIZE", "32", "DATA.NUM_FRAMES", "4",
