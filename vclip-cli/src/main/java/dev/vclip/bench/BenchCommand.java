@@ -19,6 +19,7 @@ import picocli.CommandLine.Option;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks, each against a baseline run side "
         + "by side: model, decode, data, localize, fp16, centerclip.", subcommands = {BenchCommand.ModelBench.class,
@@ -66,6 +67,27 @@ public final class BenchCommand implements Runnable {
         @Option(names = "--json", description = "print the results as one JSON document instead of the table")
         boolean json;
 
+        @Option(names = "--profile", description = "after timing, profile one call of the model op by op (libtorch's "
+                + "profiler): time per kind of op, the top op shapes, GEMM rates against this backend's 2048^3 roof, "
+                + "time outside libtorch, page faults")
+        boolean profile;
+
+        @Option(names = "--text", description = "also time text features: --prompts prompts of each --text-length "
+                + "(random ids, EOT last; the PyTorch anchor's shapes)")
+        boolean text;
+
+        @Option(names = "--prompts", paramLabel = "N", converter = Checks.AtLeastOne.class,
+                description = "prompts per text call with --text (default: ${DEFAULT-VALUE})")
+        int prompts = 16;
+
+        @Option(names = "--text-length", paramLabel = "L", split = ",", converter = Checks.AtLeastOne.class,
+                description = "token counts per prompt with --text, comma-separated (default: ${DEFAULT-VALUE})")
+        List<Integer> textLengths = List.of(77, 16);
+
+        @Option(names = "--top", paramLabel = "K", converter = Checks.AtLeastOne.class,
+                description = "op shapes listed by --profile (default: ${DEFAULT-VALUE})")
+        int top = 15;
+
         @Override
         public Integer call() {
             ObjectMapper mapper = new ObjectMapper();
@@ -96,6 +118,40 @@ public final class BenchCommand implements Runnable {
                 ArrayNode rows = root.putArray("results");
                 row(rows.addObject(), targetName, t, batch).put("ratio_to_baseline", median(t) / median(b));
                 row(rows.addObject(), baselineName, b, batch).put("ratio_to_baseline", 1.0);
+                if (text) {
+                    ArrayNode texts = root.putArray("text");
+                    for (int length : textLengths) {
+                        double[] ms = timeText(target, manager, length);
+                        texts.addObject().put("prompts", prompts).put("length", length).put("median_ms", median(ms))
+                                .put("min_ms", min(ms)).put("ms_per_prompt", median(ms) / prompts);
+                        if (!json) {
+                            out().printf("text features, %d prompts x %d tokens: %.1f ms per call (min %.1f), %.2f ms "
+                                    + "per prompt%n", prompts, length, median(ms), min(ms), median(ms) / prompts);
+                        }
+                    }
+                }
+                if (profile) {
+                    OpProfile p = OpProfile.ofCall(() -> target.videoFeatures(clip));
+                    List<OpProfile.GemmRate> gemms = p.gemmRates(manager, 7, 6);
+                    if (!json) {
+                        p.print(out(), targetName + ", " + batch + " video(s)", gemms, top);
+                        out().printf("  threads: %d libtorch intra-op; OMP_WAIT_POLICY=%s; GLIBC_TUNABLES=%s%n",
+                                ai.djl.pytorch.jni.JniUtils.getNumThreads(), System.getenv("OMP_WAIT_POLICY"),
+                                System.getenv("GLIBC_TUNABLES"));
+                    }
+                    root.set("profile", p.toJson(gemms, top));
+                    if (text) {
+                        ArrayNode textProfiles = root.putArray("text_profiles");
+                        for (int length : textLengths) {
+                            OpProfile tp = OpProfile.ofCall(() -> textCall(target, manager, length));
+                            List<OpProfile.GemmRate> tg = tp.gemmRates(manager, 7, 4);
+                            if (!json) {
+                                tp.print(out(), "text features, " + prompts + " prompts x " + length + " tokens", tg, top);
+                            }
+                            textProfiles.add(tp.toJson(tg, top).put("length", length));
+                        }
+                    }
+                }
                 if (json) {
                     printJson(root);
                 }
@@ -133,6 +189,47 @@ public final class BenchCommand implements Runnable {
             double ms = (System.nanoTime() - start) / 1e6;
             out.close();
             return ms;
+        }
+
+        /** Median-ready times of text features for {@link #prompts} random prompts of {@code length} tokens. */
+        private double[] timeText(VideoTextModel m, NDManager manager, int length) {
+            if (!(m instanceof dev.vclip.model.ClipFamilyModel)) {
+                throw new dev.vclip.VclipException("--text: this model's text tower takes no token ids");
+            }
+            int vocab = m.config().text().vocabSize();
+            if (length > m.config().text().maxPositionEmbeddings()) {
+                throw usage("--text-length " + length
+                        + " is longer than the model's text context (" + m.config().text().maxPositionEmbeddings() + ")");
+            }
+            for (int i = 0; i < warmup; i++) {
+                textCall(m, manager, length).close();
+            }
+            double[] ms = new double[iterations];
+            for (int i = 0; i < iterations; i++) {
+                long start = System.nanoTime();
+                try (NDArray out = textCall(m, manager, length)) {
+                    out.toFloatArray();
+                }
+                ms[i] = (System.nanoTime() - start) / 1e6;
+            }
+            return ms;
+        }
+
+        /** One text-features call on {@link #prompts} random prompts of {@code length} tokens (seeded, EOT last). */
+        private NDArray textCall(VideoTextModel m, NDManager manager, int length) {
+            int vocab = m.config().text().vocabSize();
+            java.util.Random random = new java.util.Random(3);
+            long[] ids = new long[prompts * length];
+            for (int i = 0; i < ids.length; i++) {
+                ids[i] = (i % length == length - 1) ? vocab - 1 : random.nextInt(vocab - 1); // EOT = largest id, last
+            }
+            try (NDManager scope = manager.newSubManager()) {
+                NDArray input = scope.create(ids, new Shape(prompts, length));
+                NDArray mask = scope.ones(new Shape(prompts, length), ai.djl.ndarray.types.DataType.INT64);
+                NDArray out = ((dev.vclip.model.ClipFamilyModel) m).textFeatures(input, mask);
+                out.attach(manager);
+                return out;
+            }
         }
 
         static ModelConfig presetConfig(String preset) {

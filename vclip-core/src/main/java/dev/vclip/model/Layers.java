@@ -29,6 +29,20 @@ final class Layers {
         return Linear.linear(x, s.weight()).singletonOrThrow();
     }
 
+    /**
+     * A residual connection, x + f(x). Without gradients the sum goes into f(x)'s own fresh result (one
+     * activation-sized allocation less per sub-layer, as the PyTorch anchor's fast path does); with gradients it is
+     * an ordinary add. Same values either way (addition commutes exactly).
+     */
+    static NDArray residual(NDArray x, NDArray sublayerOutput) {
+        return recordingGradients() ? x.add(sublayerOutput) : sublayerOutput.addi(x);
+    }
+
+    /** Whether autograd records this thread's ops (inside a GradientCollector). In-place shortcuts only without. */
+    static boolean recordingGradients() {
+        return ai.djl.pytorch.jni.JniUtils.isGradMode();
+    }
+
     /** {@code nn.LayerNorm} over the last axis. */
     static NDArray layerNorm(NDArray x, Scope s, double eps) {
         Shape normalized = new Shape(x.getShape().get(x.getShape().dimension() - 1));
@@ -39,7 +53,9 @@ final class Layers {
     static NDArray activation(NDArray x, String name) {
         return switch (name) {
             // quick_gelu(x) = x·σ(1.702x), the approximation OpenAI CLIP was trained with
-            case "quick_gelu" -> x.mul(Activation.sigmoid(x.mul(scalar(x, 1.702f))));
+            case "quick_gelu" -> recordingGradients()
+                    ? x.mul(Activation.sigmoid(x.mul(scalar(x, 1.702f))))
+                    : Activation.sigmoid(x.mul(scalar(x, 1.702f))).muli(x); // σ(1.702x)·x into σ's own buffer
             case "gelu" -> Activation.gelu(x);
             case "gelu_new", "gelu_pytorch_tanh" -> {
                 // 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³)))
@@ -70,13 +86,21 @@ final class Layers {
     /**
      * Scaled dot-product attention over heads: q [B, Lq, H], k and v [B, Lk, H] → [B, Lq, H].
      * {@code additiveMask} (broadcastable to [B, heads, Lq, Lk]) is added to the scores; null for none.
-     * q is scaled by head_dim^-1/2 before q·kᵀ, as CLIPAttention does.
+     * q is scaled by head_dim^-1/2 before q·kᵀ, as CLIPAttention does; without gradients in place, so q must be
+     * a fresh array the caller does not read again (a projection's output). Without gradients, libtorch's fused
+     * scaled-dot-product attention computes the same within 1e-6 ({@link Kernels#attention}).
      */
     static NDArray multiHeadAttention(NDArray q, NDArray k, NDArray v, int heads, NDArray additiveMask) {
         long batch = q.getShape().get(0);
         long width = q.getShape().get(2);
         long headDim = width / heads;
-        NDArray qh = splitHeads(q.mul(scalar(q, (float) Math.pow(headDim, -0.5))), heads);
+        if (!recordingGradients() && Kernels.takes(q, additiveMask)) { // fused (flash) attention, same values
+            NDArray context = Kernels.attention(splitHeads(q, heads), splitHeads(k, heads), splitHeads(v, heads),
+                    additiveMask);
+            return context.transpose(0, 2, 1, 3).reshape(batch, -1, width);
+        }
+        NDArray scale = scalar(q, (float) Math.pow(headDim, -0.5));
+        NDArray qh = splitHeads(recordingGradients() ? q.mul(scale) : q.muli(scale), heads); // q is fresh: in place
         NDArray kh = splitHeads(k, heads);
         NDArray vh = splitHeads(v, heads);
         NDArray scores = qh.matMul(kh.transpose(0, 1, 3, 2));
@@ -109,8 +133,9 @@ final class Layers {
 
     /** HF {@code CLIPEncoderLayer}, pre-LN: h = x + attn(ln1(x)); out = h + mlp(ln2(h)). */
     static NDArray encoderLayer(NDArray x, Scope s, int heads, String act, double eps, NDArray additiveMask) {
-        NDArray h = x.add(selfAttention(layerNorm(x, s.at("layer_norm1"), eps), s.at("self_attn"), heads, additiveMask));
-        return h.add(mlp(layerNorm(h, s.at("layer_norm2"), eps), s.at("mlp"), act));
+        NDArray h = residual(x, selfAttention(layerNorm(x, s.at("layer_norm1"), eps), s.at("self_attn"), heads,
+                additiveMask));
+        return residual(h, mlp(layerNorm(h, s.at("layer_norm2"), eps), s.at("mlp"), act));
     }
 
     /** Concatenates along an axis. */

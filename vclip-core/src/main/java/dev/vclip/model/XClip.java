@@ -126,13 +126,14 @@ public final class XClip extends ClipFamilyModel {
         long width = s.get(2);
         double eps = v.layerNormEps();
         NDArray msg = Layers.linear(x.get(":, 0, :"), layer.at("message_fc")).reshape(batchTime / frames, frames, width);
-        msg = msg.add(Layers.selfAttention(Layers.layerNorm(msg, layer.at("message_ln"), eps), layer.at("message_attn"),
-                v.numAttentionHeads(), null));
+        msg = Layers.residual(msg, Layers.selfAttention(Layers.layerNorm(msg, layer.at("message_ln"), eps),
+                layer.at("message_attn"), v.numAttentionHeads(), null));
         NDArray seq = Layers.concat(1, x, msg.reshape(batchTime, 1, width));
-        NDArray h = seq.add(Layers.selfAttention(Layers.layerNorm(seq, layer.at("layer_norm1"), eps),
+        NDArray h = Layers.residual(seq, Layers.selfAttention(Layers.layerNorm(seq, layer.at("layer_norm1"), eps),
                 layer.at("self_attn"), v.numAttentionHeads(), null));
         h = h.get(":, 0:" + seqLength + ", :");
-        return h.add(Layers.mlp(Layers.layerNorm(h, layer.at("layer_norm2"), eps), layer.at("mlp"), v.hiddenAct()));
+        return Layers.residual(h, Layers.mlp(Layers.layerNorm(h, layer.at("layer_norm2"), eps), layer.at("mlp"),
+                v.hiddenAct()));
     }
 
     /**
