@@ -198,6 +198,11 @@ public final class VideoEncoder {
         return encode(List.of(clips), null).get(0);
     }
 
+    /** Already decoded videos (same frames and size) through the model's vision side, as one batch would go. */
+    public List<Encoded> encodeClips(List<ClipSampler.Clips> videos) {
+        return encode(videos, null);
+    }
+
     /**
      * Clips per model call. On 2 CPU cores larger batches are slower per clip (X-CLIP B/32, 8×224: 413 ms per clip
      * alone, 384 in pairs, 407 in fours, 527 in eights; {@code vclip bench model --batch N}), so long videos' many
