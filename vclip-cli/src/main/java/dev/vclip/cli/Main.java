@@ -15,7 +15,7 @@ import java.nio.file.Path;
         subcommands = {InfoCommand.class, VerifyCommand.class, TokenizeCommand.class, PreprocessCommand.class,
                 ConvertCommand.class, MetricsCommand.class, SynthCommand.class, ZeroshotCommand.class, ClassifyCommand.class,
                 RetrievalCommand.class, LocalizeCommand.class, LocalizeEvalCommand.class, FramesCommand.class, DemoCommand.class, TrainCommand.class,
-                LinearProbeCommand.class, EvalCommand.class, ClusterCommand.class,
+                LinearProbeCommand.class, EvalCommand.class, ClusterCommand.class, IndexCommand.class, SearchCommand.class,
                 BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 

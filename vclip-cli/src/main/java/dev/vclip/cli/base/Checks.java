@@ -35,6 +35,23 @@ public final class Checks {
         }
     }
 
+    /** A number of 0 or more (seconds, durations). */
+    public static final class AtLeastZeroDouble implements ITypeConverter<Double> {
+        @Override
+        public Double convert(String value) {
+            double d;
+            try {
+                d = Double.parseDouble(value.trim());
+            } catch (NumberFormatException e) {
+                throw new TypeConversionException("'" + value + "' is not a number");
+            }
+            if (!(d >= 0) || Double.isInfinite(d)) {
+                throw new TypeConversionException("must be 0 or more, not " + value);
+            }
+            return d;
+        }
+    }
+
     /** Text with something other than spaces in it (queries, templates). */
     public static final class NotBlank implements ITypeConverter<String> {
         @Override

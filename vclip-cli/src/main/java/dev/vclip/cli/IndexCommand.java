@@ -1,0 +1,132 @@
+package dev.vclip.cli;
+
+import dev.vclip.cli.base.Checks;
+import dev.vclip.cli.base.VclipCommand;
+import dev.vclip.model.ModelFolder;
+import dev.vclip.model.VideoTextModel;
+import dev.vclip.report.Tables;
+import dev.vclip.search.IndexRun;
+import dev.vclip.search.IndexStatus;
+import dev.vclip.search.LibraryFiles;
+import dev.vclip.search.Moments;
+import dev.vclip.search.VideoIndex;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+@Command(name = "index", mixinStandardHelpOptions = true, description = {
+        "Index a video library for search: one entry per video and one per moment (a window of seconds inside a "
+                + "longer video), each with its video vector and a thumbnail, in a Lucene index. Folders are searched "
+                + "recursively; list files (one path per line) and tar archives work too. A rerun embeds only new or "
+                + "changed files, removes entries of deleted ones and moves those of renamed ones without embedding "
+                + "again; a killed run resumes where its last commit was.",
+        "Example: vclip index --model models/xclip-synth --index runs/library synth/videos"})
+final class IndexCommand extends VclipCommand {
+
+    @Parameters(paramLabel = "PATH", arity = "0..*", description = "folders, video files, list files or tar archives")
+    List<Path> inputs = new ArrayList<>();
+
+    @Option(names = "--index", required = true, paramLabel = "DIR", description = "the index folder (made if absent)")
+    Path index;
+
+    @Option(names = "--model", paramLabel = "DIR", description = "model folder (required to index)")
+    Path model;
+
+    @Option(names = "--moments", paramLabel = "W/S", description = "moment windows: W seconds every S seconds, or "
+            + "none; videos shorter than 1.5 W get only their whole-video entry (default: ${DEFAULT-VALUE}, about 4.5 "
+            + "min of model time per hour of video for X-CLIP B/32 on 2 cores)")
+    String moments = Moments.DEFAULT.toString();
+
+    @Option(names = "--workers", paramLabel = "N", converter = Checks.AtLeastOne.class,
+            description = "decoding threads ahead of the model (default: ${DEFAULT-VALUE})")
+    int workers = 2;
+
+    @Option(names = "--commit-every", paramLabel = "N", converter = Checks.AtLeastOne.class,
+            description = "videos per commit: what a killed run can lose (default: ${DEFAULT-VALUE})")
+    int commitEvery = 20;
+
+    @Option(names = "--rebuild", description = "start the index over (another model or other moments)")
+    boolean rebuild;
+
+    @Option(names = "--status", description = "print what the index holds and the videos it could not read, and stop")
+    boolean status;
+
+    @Option(names = "--json", description = "print the result as one JSON document instead of the table")
+    boolean json;
+
+    @Override
+    public Integer call() {
+        if (status) {
+            return printStatus();
+        }
+        if (model == null) {
+            throw usage("--model DIR is required to index");
+        }
+        if (inputs.isEmpty()) {
+            throw usage("name at least one PATH to index (a folder, a video, a list file or a tar archive)");
+        }
+        Moments plan;
+        try {
+            plan = Moments.parse(moments);
+        } catch (dev.vclip.VclipException e) {
+            throw usage("--moments " + e.getMessage());
+        }
+        List<LibraryFiles.VideoFile> files = LibraryFiles.list(inputs);
+        try (VideoTextModel m = ModelFolder.load(model)) {
+            IndexRun.Report r = IndexRun.run(index, m, files, new IndexRun.Options(plan, workers, commitEvery, rebuild,
+                    model), ConsoleProgress.FACTORY);
+            Map<String, Object> payload = new LinkedHashMap<>();
+            payload.put("index", index.toString());
+            payload.put("videos", r.videos());
+            payload.put("embedded", r.embedded());
+            payload.put("unchanged", r.unchanged());
+            payload.put("moved", r.moved());
+            payload.put("removed", r.removed());
+            payload.put("entries_added", r.entriesAdded());
+            payload.put("skipped", r.skipped().stream().map(s -> Map.of("path", s.path(), "reason", s.reason())).toList());
+            payload.put("seconds", r.seconds());
+            payload.put("video_seconds_embedded", r.videoSeconds());
+            payload.put("video_hours_per_hour", r.seconds() > 0 ? r.videoSeconds() / r.seconds() : 0);
+            if (json) {
+                printJson(payload);
+            } else {
+                List<List<Object>> rows = List.of(
+                        List.of("videos found", r.videos()), List.of("embedded", r.embedded()),
+                        List.of("unchanged", r.unchanged()), List.of("moved (not embedded again)", r.moved()),
+                        List.of("removed (file gone)", r.removed()), List.of("entries added", r.entriesAdded()),
+                        List.of("skipped (unreadable)", r.skipped().size()),
+                        List.of("time", String.format(Locale.ROOT, "%.1f s (%.1f video-hours per hour)", r.seconds(),
+                                r.seconds() > 0 ? r.videoSeconds() / r.seconds() : 0)));
+                out().print(Tables.render(List.of("index " + index, ""), rows));
+                for (IndexStatus.Skipped s : r.skipped()) {
+                    out().println("skipped " + s.path() + ": " + s.reason());
+                }
+            }
+            return r.skipped().isEmpty() ? 0 : 1;
+        }
+    }
+
+    private int printStatus() {
+        Path modelDir = model != null ? model : VideoIndex.recordedModel(index).orElseThrow(() ->
+                usage("--model DIR: the index does not record its model"));
+        try (VideoTextModel m = ModelFolder.load(modelDir); VideoIndex idx = VideoIndex.open(index, m)) {
+            IndexStatus s = idx.status();
+            if (json) {
+                printJson(s);
+            } else {
+                out().printf(Locale.ROOT, "index    %s%nmodel    %s%nvideos   %d%nmoments  %d (%s)%nskipped  %d%n",
+                        index, s.model(), s.videos(), s.moments(), new Moments(s.momentSeconds(),
+                                s.momentStrideSeconds()), s.skipped().size());
+                s.skipped().forEach(k -> out().println("  " + k.path() + ": " + k.reason()));
+            }
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,368 @@
+package dev.vclip.search;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import dev.vclip.data.PrefetchLoader;
+import dev.vclip.model.VideoTextModel;
+import dev.vclip.report.Progress;
+import dev.vclip.task.ClipSampler;
+import dev.vclip.task.VideoEncoder;
+import dev.vclip.video.ClipImageProcessor;
+import dev.vclip.video.RgbFrame;
+import dev.vclip.video.VideoInfo;
+import dev.vclip.video.VideoSource;
+import dev.vclip.video.VideoSources;
+import org.apache.lucene.document.Document;
+import org.apache.lucene.index.DirectoryReader;
+import org.apache.lucene.index.IndexWriter;
+import org.apache.lucene.index.IndexWriterConfig;
+import org.apache.lucene.index.StoredFields;
+import org.apache.lucene.index.Term;
+import org.apache.lucene.search.IndexSearcher;
+import org.apache.lucene.search.ScoreDoc;
+import org.apache.lucene.search.TermQuery;
+import org.apache.lucene.store.Directory;
+import org.apache.lucene.store.FSDirectory;
+
+import javax.imageio.ImageIO;
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Brings an index up to date with a library: embeds new and changed videos, removes entries whose file is gone,
+ * recognises a moved or renamed file by its content hash and moves its entries without embedding again. Decoding runs
+ * on worker threads ahead of the model. Commits every {@link Options#commitEvery()} videos: a run killed at any point
+ * leaves the last commit intact (Lucene commits are atomic), and the next run redoes only what the killed one had not
+ * committed.
+ */
+public final class IndexRun {
+    private static final System.Logger LOG = System.getLogger(IndexRun.class.getName());
+
+    /** Thumbnails' longer side, pixels. */
+    static final int THUMBNAIL_SIZE = 192;
+
+    private IndexRun() {
+    }
+
+    /**
+     * @param moments     the moment windows (used when the index is new or rebuilt; an existing index keeps its own)
+     * @param workers     decoding threads
+     * @param commitEvery videos per commit
+     * @param rebuild     start over (needed to index with another model or other moments)
+     * @param modelDir    the model's folder, recorded for search and serve (may be null)
+     */
+    public record Options(Moments moments, int workers, int commitEvery, boolean rebuild, Path modelDir) {
+        public Options {
+            if (workers < 1 || commitEvery < 1) {
+                throw new IllegalArgumentException("workers and commitEvery must be at least 1");
+            }
+        }
+
+        public static Options defaults() {
+            return new Options(Moments.DEFAULT, 2, 20, false, null);
+        }
+    }
+
+    /** What a run did. */
+    public record Report(int videos, int embedded, int unchanged, int moved, int removed, int entriesAdded,
+                         List<IndexStatus.Skipped> skipped, double seconds, double videoSeconds) {
+    }
+
+    /** One decoded video: its entries' spans, normalised pixels (whole video first) and thumbnails. */
+    private record Decoded(LibraryFiles.VideoFile file, VideoInfo info, List<Moments.Span> spans,
+                           ClipSampler.Clips clips, List<byte[]> thumbnails, String hash) {
+    }
+
+    /** Indexes {@code files} into {@code dir} with {@code model}; see the class comment. */
+    public static Report run(Path dir, VideoTextModel model, List<LibraryFiles.VideoFile> files, Options options,
+                             Progress.Factory progress) {
+        long start = System.nanoTime();
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new SearchException(dir + ": cannot create the index folder: " + e.getMessage(), e);
+        }
+        String modelKey = VideoIndex.modelKey(model);
+        try (Directory directory = FSDirectory.open(dir)) {
+            Map<String, String> previous = DirectoryReader.indexExists(directory) ? VideoIndex.commitData(dir) : Map.of();
+            boolean fresh = previous.isEmpty() || options.rebuild();
+            if (!fresh && !modelKey.equals(previous.get(VideoIndex.MODEL_KEY))) {
+                throw new SearchException(dir + ": made with another model (" + previous.getOrDefault(
+                        VideoIndex.MODEL_DIR, "?") + "); index with that model, or start over with --rebuild");
+            }
+            Moments moments = fresh ? options.moments() : Moments.parse(previous.get(VideoIndex.MOMENTS));
+            if (!fresh && !options.moments().equals(moments)) {
+                LOG.log(System.Logger.Level.INFO, dir + " keeps its moments " + moments + " (--rebuild to change them)");
+            }
+            IndexWriterConfig config = new IndexWriterConfig().setOpenMode(fresh
+                    ? IndexWriterConfig.OpenMode.CREATE : IndexWriterConfig.OpenMode.CREATE_OR_APPEND)
+                    .setRAMBufferSizeMB(256);
+            try (IndexWriter writer = new IndexWriter(directory, config)) {
+                Map<String, String> commitData = new LinkedHashMap<>();
+                commitData.put(VideoIndex.FORMAT, VideoIndex.FORMAT_VERSION);
+                commitData.put(VideoIndex.MODEL_KEY, modelKey);
+                if (options.modelDir() != null) {
+                    commitData.put(VideoIndex.MODEL_DIR, options.modelDir().toAbsolutePath().normalize().toString());
+                } else if (previous.containsKey(VideoIndex.MODEL_DIR) && !fresh) {
+                    commitData.put(VideoIndex.MODEL_DIR, previous.get(VideoIndex.MODEL_DIR));
+                }
+                commitData.put(VideoIndex.MOMENTS, moments.toString());
+                return new Updater(writer, commitData, model, moments, options, progress, start).update(files, fresh);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The state of one run. */
+    private static final class Updater {
+        private final IndexWriter writer;
+        private final Map<String, String> commitData;
+        private final VideoTextModel model;
+        private final Moments moments;
+        private final Options options;
+        private final Progress.Factory progress;
+        private final long start;
+        private final List<IndexStatus.Skipped> skipped = new ArrayList<>();
+        private int entriesAdded;
+        private double videoSeconds;
+
+        Updater(IndexWriter writer, Map<String, String> commitData, VideoTextModel model, Moments moments,
+                Options options, Progress.Factory progress, long start) {
+            this.writer = writer;
+            this.commitData = commitData;
+            this.model = model;
+            this.moments = moments;
+            this.options = options;
+            this.progress = progress;
+            this.start = start;
+        }
+
+        /** One indexed video as the last commit holds it. */
+        private record Known(String path, String videoId, long size, long modified, String hash) {
+        }
+
+        Report update(List<LibraryFiles.VideoFile> files, boolean fresh) throws IOException {
+            Map<String, Known> byPath = new HashMap<>();
+            if (!fresh) {
+                try (DirectoryReader reader = DirectoryReader.open(writer)) {
+                    IndexSearcher searcher = new IndexSearcher(reader);
+                    StoredFields stored = searcher.storedFields();
+                    for (ScoreDoc sd : searcher.search(new TermQuery(new Term(EntryDocs.KIND, EntryDocs.KIND_VIDEO)),
+                            Math.max(1, reader.maxDoc())).scoreDocs) {
+                        IndexEntry e = EntryDocs.entry(stored.document(sd.doc));
+                        byPath.put(e.path(), new Known(e.path(), e.videoId(), e.size(), e.modified(), e.hash()));
+                    }
+                }
+            }
+            Set<String> listed = files.stream().map(LibraryFiles.VideoFile::spec).collect(Collectors.toSet());
+            // entries whose file is gone (not merely left out of this run's inputs): removed; kept for moves below
+            Map<String, Known> goneByHash = new HashMap<>();
+            int removed = 0;
+            for (Known k : byPath.values()) {
+                if (!listed.contains(k.path()) && !exists(k.path())) {
+                    goneByHash.put(k.hash(), k);
+                }
+            }
+            List<LibraryFiles.VideoFile> toEmbed = new ArrayList<>();
+            List<String> hashes = new ArrayList<>();
+            int unchanged = 0;
+            int moved = 0;
+            for (LibraryFiles.VideoFile f : files) {
+                Known k = byPath.get(f.spec());
+                if (k != null && k.size() == f.size() && k.modified() == f.modified()) {
+                    unchanged++;
+                    continue;
+                }
+                String hash;
+                try {
+                    hash = f.contentHash();
+                } catch (RuntimeException e) {
+                    skipped.add(new IndexStatus.Skipped(f.spec(), "cannot read: " + e.getMessage()));
+                    continue;
+                }
+                Known from = goneByHash.remove(hash);
+                if (from != null && k == null) {
+                    move(from, f);
+                    moved++;
+                    continue;
+                }
+                if (k != null) {
+                    writer.deleteDocuments(new Term(EntryDocs.VIDEO, k.videoId())); // changed: embedded again
+                }
+                toEmbed.add(f);
+                hashes.add(hash);
+            }
+            for (Known gone : goneByHash.values()) {
+                writer.deleteDocuments(new Term(EntryDocs.VIDEO, gone.videoId()));
+                removed++;
+            }
+            embed(toEmbed, hashes);
+            commit();
+            return new Report(files.size(), toEmbed.size() - (int) skipped.stream()
+                    .filter(s -> listed.contains(s.path())).count(), unchanged, moved, removed, entriesAdded,
+                    List.copyOf(skipped), (System.nanoTime() - start) / 1e9, videoSeconds);
+        }
+
+        private static boolean exists(String spec) {
+            int tar = spec.toLowerCase(java.util.Locale.ROOT).lastIndexOf(".tar" + VideoSources.TAR_SEPARATOR);
+            return Files.exists(Path.of(tar >= 0 && !Files.exists(Path.of(spec)) ? spec.substring(0, tar + 4) : spec));
+        }
+
+        /** A moved file: its entries under the new path, nothing embedded again. */
+        private void move(Known from, LibraryFiles.VideoFile to) throws IOException {
+            String videoId = videoId(to.spec());
+            List<Document> docs = new ArrayList<>();
+            try (DirectoryReader reader = DirectoryReader.open(writer)) {
+                IndexSearcher searcher = new IndexSearcher(reader);
+                for (ScoreDoc sd : searcher.search(new TermQuery(new Term(EntryDocs.VIDEO, from.videoId())),
+                        Math.max(1, reader.maxDoc())).scoreDocs) {
+                    EntryDocs.Stored s = EntryDocs.stored(searcher.storedFields().document(sd.doc));
+                    docs.add(EntryDocs.toDocument(EntryDocs.moved(s, to.spec(), videoId, to.size(), to.modified())));
+                }
+            }
+            writer.deleteDocuments(new Term(EntryDocs.VIDEO, from.videoId()));
+            writer.addDocuments(docs);
+        }
+
+        private void embed(List<LibraryFiles.VideoFile> files, List<String> hashes) throws IOException {
+            if (files.isEmpty()) {
+                return;
+            }
+            int frames = model.videoInput().frames();
+            ClipImageProcessor processor = ClipImageProcessor.forImageSize(model.config().vision().imageSize());
+            VideoEncoder encoder = new VideoEncoder(model, null, null, 1, 1);
+            int sinceCommit = 0;
+            try (Progress bar = progress.start("index: embed videos", files.size());
+                 PrefetchLoader<LibraryFiles.VideoFile, Decoded> loader = PrefetchLoader.start(files,
+                         options.workers(), 2 * options.workers() + 2,
+                         (f, i) -> decode(f, hashes.get(i), frames, processor, moments), null)) {
+                for (PrefetchLoader.Result<LibraryFiles.VideoFile, Decoded> r : loader) {
+                    if (r instanceof PrefetchLoader.Failed<LibraryFiles.VideoFile, Decoded> failed) {
+                        skipped.add(new IndexStatus.Skipped(failed.item().spec(), failed.reason()));
+                        LOG.log(System.Logger.Level.WARNING, "skipped " + failed.item().spec() + ": " + failed.reason());
+                    } else {
+                        Decoded d = ((PrefetchLoader.Loaded<LibraryFiles.VideoFile, Decoded>) r).value();
+                        try {
+                            write(d, encoder.encodeClips(List.of(d.clips())).get(0));
+                        } catch (RuntimeException e) {
+                            skipped.add(new IndexStatus.Skipped(d.file().spec(), "model: " + e.getMessage()));
+                        }
+                    }
+                    bar.step();
+                    bar.message(shortName(r.item().spec()));
+                    if (++sinceCommit == options.commitEvery()) {
+                        commit();
+                        sinceCommit = 0;
+                    }
+                }
+            }
+        }
+
+        private void write(Decoded d, VideoEncoder.Encoded encoded) throws IOException {
+            String videoId = videoId(d.file().spec());
+            int dim = encoded.dim();
+            int tokens = encoded.contextTokens();
+            List<Document> docs = new ArrayList<>();
+            for (int c = 0; c < d.spans().size(); c++) {
+                Moments.Span span = d.spans().get(c);
+                float[] features = java.util.Arrays.copyOfRange(encoded.features(), c * dim, (c + 1) * dim);
+                float[] context = encoded.context() == null ? null
+                        : java.util.Arrays.copyOfRange(encoded.context(), c * tokens * dim, (c + 1) * tokens * dim);
+                IndexEntry entry = new IndexEntry(videoId + "-" + (span.whole() ? "v" : "m" + c), videoId,
+                        d.file().spec(), span.start(), span.end(), d.info().durationSeconds(), span.whole(),
+                        d.file().size(), d.file().modified(), d.hash());
+                docs.add(EntryDocs.toDocument(new EntryDocs.Stored(entry, VideoIndex.unit(features), features, tokens,
+                        context, d.thumbnails().get(c))));
+            }
+            writer.addDocuments(docs); // one video's entries together
+            entriesAdded += docs.size();
+            videoSeconds += d.info().durationSeconds();
+        }
+
+        private void commit() throws IOException {
+            ArrayNode list = new ObjectMapper().createArrayNode();
+            skipped.forEach(s -> list.addObject().put("path", s.path()).put("reason", s.reason()));
+            Map<String, String> data = new LinkedHashMap<>(commitData);
+            data.put(VideoIndex.SKIPPED, list.toString());
+            writer.setLiveCommitData(data.entrySet());
+            writer.commit();
+        }
+    }
+
+    /** Decodes one video's entries: frames of each span, resized and cropped as the model takes them. */
+    private static Decoded decode(LibraryFiles.VideoFile file, String hash, int frames, ClipImageProcessor processor,
+                                  Moments moments) {
+        try (VideoSource video = VideoSources.open(file.spec())) {
+            VideoInfo info = video.info();
+            if (info.frameCount() < 1) {
+                throw new SearchException(file.spec() + ": no frames");
+            }
+            List<Moments.Span> spans = moments.plan(info.frameCount(), info.fps(), frames);
+            int size = processor.cropHeight();
+            float[] pixels = new float[spans.size() * frames * 3 * size * size];
+            List<byte[]> thumbnails = new ArrayList<>();
+            int offset = 0;
+            for (Moments.Span span : spans) {
+                List<RgbFrame> clip = video.read(span.frames()).stream().map(processor::resizeAndCrop).toList();
+                for (RgbFrame f : clip) {
+                    offset += processor.normalize(f, pixels, offset);
+                }
+                thumbnails.add(jpeg(clip.get(clip.size() / 2)));
+            }
+            return new Decoded(file, info, spans, new ClipSampler.Clips(spans.size(), frames, size, pixels), thumbnails,
+                    hash);
+        }
+    }
+
+    static byte[] jpeg(RgbFrame frame) {
+        BufferedImage source = frame.toBufferedImage();
+        double scale = Math.min(1.0, (double) THUMBNAIL_SIZE / Math.max(frame.width(), frame.height()));
+        int w = Math.max(1, (int) Math.round(frame.width() * scale));
+        int h = Math.max(1, (int) Math.round(frame.height() * scale));
+        BufferedImage thumb = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = thumb.createGraphics();
+        g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
+        g.drawImage(source, 0, 0, w, h, null);
+        g.dispose();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try {
+            ImageIO.write(thumb, "jpg", out);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+
+    /** A video's id: a hash of its path as indexed (its entries are {@code <id>-v} and {@code <id>-m<k>}). */
+    static String videoId(String spec) {
+        try {
+            byte[] d = MessageDigest.getInstance("SHA-256").digest(spec.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(d).substring(0, 16);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String shortName(String spec) {
+        int slash = Math.max(spec.lastIndexOf('/'), spec.lastIndexOf('#'));
+        return slash >= 0 ? spec.substring(slash + 1) : spec;
+    }
+}
