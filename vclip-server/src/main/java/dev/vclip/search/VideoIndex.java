@@ -244,9 +244,25 @@ public final class VideoIndex implements LibrarySearch, Closeable {
                     IndexEntry k = hits.get(h).entry();
                     if (!k.whole() && k.videoId().equals(e.videoId()) && e.start() <= k.end() + 1e-6
                             && e.end() >= k.start() - 1e-6) {
-                        IndexEntry span = new IndexEntry(k.id(), k.videoId(), k.path(), Math.min(k.start(), e.start()),
-                                Math.max(k.end(), e.end()), k.duration(), false, k.size(), k.modified(), k.hash());
-                        hits.set(h, new SearchHit(span, hits.get(h).score(), hits.get(h).mergedMoments() + 1));
+                        hits.set(h, joined(hits.get(h), e, 1));
+                        // the grown span may now reach another listed hit of the video: one hit, at the better place
+                        for (boolean again = true; again; ) {
+                            again = false;
+                            for (int g = 0; g < hits.size() && !again; g++) {
+                                IndexEntry o = hits.get(g).entry();
+                                IndexEntry grown = hits.get(h).entry();
+                                if (g != h && !o.whole() && o.videoId().equals(grown.videoId())
+                                        && o.start() <= grown.end() + 1e-6 && o.end() >= grown.start() - 1e-6) {
+                                    int keep = Math.min(g, h);
+                                    int drop = Math.max(g, h);
+                                    hits.set(keep, joined(hits.get(keep), hits.get(drop).entry(),
+                                            hits.get(drop).mergedMoments()));
+                                    hits.remove(drop);
+                                    h = keep;
+                                    again = true;
+                                }
+                            }
+                        }
                         joined = true;
                         break;
                     }
@@ -260,6 +276,14 @@ public final class VideoIndex implements LibrarySearch, Closeable {
             }
         }
         return hits;
+    }
+
+    /** {@code hit} with its span grown to cover {@code more} ({@code count} more moments); its score stays. */
+    private static SearchHit joined(SearchHit hit, IndexEntry more, int count) {
+        IndexEntry k = hit.entry();
+        IndexEntry span = new IndexEntry(k.id(), k.videoId(), k.path(), Math.min(k.start(), more.start()),
+                Math.max(k.end(), more.end()), k.duration(), false, k.size(), k.modified(), k.hash());
+        return new SearchHit(span, hit.score(), hit.mergedMoments() + count);
     }
 
     static float[] unit(float[] v) {

@@ -1,0 +1,239 @@
+package dev.vclip.search;
+
+import dev.vclip.TestResources;
+import dev.vclip.data.LabelTable;
+import dev.vclip.data.synth.SynthConfig;
+import dev.vclip.data.synth.SyntheticDataset;
+import dev.vclip.model.ModelFolder;
+import dev.vclip.model.VideoTextModel;
+import dev.vclip.report.Progress;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The index on a synthetic library with the bundled model: queries, incremental runs, refusals. */
+class VideoIndexTest {
+
+    @TempDir
+    static Path shared;
+
+    static Path synth;
+    static VideoTextModel model;
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void library() {
+        synth = shared.resolve("synth");
+        // all 11 classes, 3 clips each at 64 px, and one 30-s long video for moments
+        SyntheticDataset.generate(synth, SynthConfig.of(SynthConfig.Size.SMALL).withClipsPerClass(3).withClipFrames(24)
+                .withResolution(64, 64).withLongVideos(1, 30).withSeed(11), false, null);
+        model = ModelFolder.load(TestResources.repositoryModel("xclip-synth"));
+    }
+
+    @AfterAll
+    static void close() {
+        model.close();
+    }
+
+    private static IndexRun.Report index(Path index, List<Path> inputs, IndexRun.Options options) {
+        return IndexRun.run(index, model, LibraryFiles.list(inputs), options, Progress.Factory.SILENT);
+    }
+
+    private static IndexRun.Options options() {
+        return new IndexRun.Options(Moments.DEFAULT, 2, 5, false, null);
+    }
+
+    /**
+     * Class names as queries over whole videos: the bundled model was trained on class names, but its text side is
+     * weak for ranking videos (issue 15), so the floor is set well under what it measures (printed) and far over
+     * chance (3 of 33 videos per class: 9 %).
+     */
+    @Test
+    void classNameQueriesRankVideosOfThatClassFirst() {
+        Path index = dir.resolve("idx");
+        IndexRun.Report r = index(index, List.of(synth.resolve("videos"), synth.resolve("long")), options());
+        assertEquals(34, r.videos());
+        assertEquals(34, r.embedded());
+        assertTrue(r.skipped().isEmpty(), r.skipped().toString());
+        LabelTable labels = LabelTable.read(synth.resolve("labels.csv"));
+        int relevant = 0;
+        int shown = 0;
+        List<String> lines = new ArrayList<>();
+        try (VideoIndex idx = VideoIndex.open(index, model)) {
+            for (int c = 0; c < labels.size(); c++) {
+                String name = labels.name(c);
+                String file = name.replace(' ', '_').replace("-", "") + "_";
+                List<SearchHit> hits = idx.search(new SearchQuery(name, null, 3, SearchQuery.Scope.VIDEOS, null, 0));
+                assertEquals(3, hits.size());
+                long right = hits.stream().filter(h -> Path.of(h.entry().path()).getFileName().toString()
+                        .replace("-", "").startsWith(file)).count();
+                relevant += (int) right;
+                shown += hits.size();
+                lines.add(name + ": " + right + "/3");
+            }
+        }
+        double precision = (double) relevant / shown;
+        System.out.printf(Locale.ROOT, "class-name queries, precision@3 over whole videos: %.1f %% (%s)%n",
+                100 * precision, String.join(", ", lines));
+        assertTrue(precision >= 0.25, "precision@3 " + precision + ": " + lines);
+    }
+
+    @Test
+    void statusFiltersAndMomentsOfALongVideo() {
+        Path index = dir.resolve("idx");
+        index(index, List.of(synth.resolve("videos").resolve("growing_000.mp4"), synth.resolve("long")), options());
+        try (VideoIndex idx = VideoIndex.open(index, model)) {
+            IndexStatus s = idx.status();
+            assertEquals(2, s.videos());
+            // 32 s, 8-s windows every 4 s: starts 0, 4, ..., 20 and the tail at 24
+            assertEquals(7, s.moments());
+            List<SearchHit> moments = idx.search(new SearchQuery("growing", null, 50, SearchQuery.Scope.MOMENTS, null, 0));
+            assertFalse(moments.isEmpty());
+            for (SearchHit h : moments) {
+                assertFalse(h.entry().whole());
+                assertTrue(h.entry().path().endsWith("long_000.mp4"));
+            }
+            int merged = moments.stream().mapToInt(SearchHit::mergedMoments).sum();
+            assertEquals(7, merged, "overlapping moments of one video merge into one hit, none is lost");
+            assertEquals(1, moments.size(), "all seven overlap their neighbours: one hit spanning the video");
+            assertEquals(0, moments.get(0).entry().start(), 1e-9);
+            assertEquals(moments.get(0).entry().duration(), moments.get(0).entry().end(), 1e-6);
+            assertTrue(moments.get(0).entry().duration() >= 30, "a long video of at least 30 s");
+
+            List<SearchHit> videos = idx.search(new SearchQuery("growing", null, 10, SearchQuery.Scope.VIDEOS,
+                    synth.resolve("videos").toAbsolutePath().toString(), 0));
+            assertEquals(1, videos.size(), "the path prefix keeps only the short clip");
+            assertTrue(videos.get(0).entry().whole());
+            List<SearchHit> longOnes = idx.search(new SearchQuery("growing", null, 10, SearchQuery.Scope.VIDEOS, null,
+                    10));
+            assertEquals(1, longOnes.size(), "the 2.4-s clip is under the minimum duration");
+            assertTrue(longOnes.get(0).entry().path().endsWith("long_000.mp4"));
+
+            String clipId = videos.get(0).entry().id();
+            assertTrue(idx.thumbnail(clipId).orElseThrow().length > 100, "a JPEG thumbnail");
+            assertEquals(videos.get(0).entry(), idx.entry(clipId).orElseThrow());
+            assertEquals(Path.of(videos.get(0).entry().path()), idx.videoFile(videos.get(0).entry().videoId()).orElseThrow());
+            assertTrue(idx.videoFile("../../etc/passwd").isEmpty());
+            List<SearchHit> like = idx.search(SearchQuery.like(clipId, 2));
+            assertEquals(clipId, like.get(0).entry().id(), "an entry is most like itself");
+            assertEquals(1.0, like.get(0).score(), 1e-5);
+            SearchException e = assertThrows(SearchException.class, () -> idx.search(SearchQuery.like("nope", 2)));
+            assertTrue(e.getMessage().contains("no entry 'nope'"), e.getMessage());
+        }
+    }
+
+    @Test
+    void aRerunEmbedsOnlyNewAndChangedFilesMovesRenamedOnesAndDropsDeletedOnes() throws IOException {
+        Path library = Files.createDirectories(dir.resolve("library"));
+        Path videos = synth.resolve("videos");
+        for (String name : List.of("growing_000.mp4", "shrinking_000.mp4", "appearing_000.mp4", "bouncing_000.mp4")) {
+            Files.copy(videos.resolve(name), library.resolve(name));
+        }
+        Path index = dir.resolve("idx");
+        IndexRun.Report first = index(index, List.of(library), options());
+        assertEquals(4, first.embedded());
+
+        Files.copy(videos.resolve("moving_left_000.mp4"), library.resolve("new.mp4"));                 // added
+        Files.copy(videos.resolve("moving_up_000.mp4"), library.resolve("growing_000.mp4"),
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);                                       // changed
+        Files.setLastModifiedTime(library.resolve("growing_000.mp4"), FileTime.fromMillis(System.currentTimeMillis()
+                + 5000));
+        Files.delete(library.resolve("shrinking_000.mp4"));                                               // deleted
+        Files.createDirectories(library.resolve("sub"));
+        Files.move(library.resolve("appearing_000.mp4"), library.resolve("sub/renamed.mp4"));            // moved
+        IndexRun.Report second = index(index, List.of(library), options());
+        assertEquals(4, second.videos());
+        assertEquals(2, second.embedded(), "the new file and the changed one");
+        assertEquals(1, second.unchanged());
+        assertEquals(1, second.moved());
+        assertEquals(1, second.removed());
+
+        try (VideoIndex idx = VideoIndex.open(index, model)) {
+            assertEquals(4, idx.status().videos());
+            Set<String> paths = idx.search(new SearchQuery("appearing", null, 10, SearchQuery.Scope.VIDEOS, null, 0))
+                    .stream().map(h -> Path.of(h.entry().path()).getFileName().toString()).collect(Collectors.toSet());
+            assertEquals(Set.of("new.mp4", "growing_000.mp4", "renamed.mp4", "bouncing_000.mp4"), paths);
+        }
+        IndexRun.Report third = index(index, List.of(library), options());
+        assertEquals(4, third.unchanged(), "nothing left to do");
+        assertEquals(0, third.embedded() + third.moved() + third.removed());
+    }
+
+    @Test
+    void unreadableVideosAreSkippedCountedAndListed() throws IOException {
+        Path library = Files.createDirectories(dir.resolve("library"));
+        Files.copy(synth.resolve("videos/growing_000.mp4"), library.resolve("good.mp4"));
+        Files.write(library.resolve("broken.mp4"), new byte[]{0, 0, 0, 24, 'f', 't', 'y', 'p', 1, 2, 3});
+        Files.writeString(library.resolve("notes.txt"), "not a video: not even listed");
+        Path index = dir.resolve("idx");
+        IndexRun.Report r = index(index, List.of(library), options());
+        assertEquals(2, r.videos());
+        assertEquals(1, r.skipped().size());
+        assertTrue(r.skipped().get(0).path().endsWith("broken.mp4"), r.skipped().toString());
+        try (VideoIndex idx = VideoIndex.open(index, model)) {
+            assertEquals(1, idx.status().videos());
+            assertEquals(r.skipped(), idx.status().skipped());
+        }
+    }
+
+    @Test
+    void anIndexOfAnotherModelIsRefusedUntilRebuilt() throws Exception {
+        Path index = dir.resolve("idx");
+        index(index, List.of(synth.resolve("videos/growing_000.mp4")), options());
+        try (VideoTextModel other = ModelFolder.load(TestResources.path("models/xclip-tiny-a"))) {
+            SearchException open = assertThrows(SearchException.class, () -> VideoIndex.open(index, other));
+            assertTrue(open.getMessage().contains("made with another model"), open.getMessage());
+            SearchException run = assertThrows(SearchException.class, () -> IndexRun.run(index, other,
+                    LibraryFiles.list(List.of(synth.resolve("videos/growing_000.mp4"))), options(),
+                    Progress.Factory.SILENT));
+            assertTrue(run.getMessage().contains("--rebuild"), run.getMessage());
+            IndexRun.Report rebuilt = IndexRun.run(index, other, LibraryFiles.list(List.of(synth.resolve(
+                    "videos/growing_000.mp4"))), new IndexRun.Options(Moments.NONE, 1, 5, true, null), Progress.Factory.SILENT);
+            assertEquals(1, rebuilt.embedded());
+            try (VideoIndex idx = VideoIndex.open(index, other)) {
+                assertEquals(1, idx.status().videos());
+            }
+        }
+        SearchException none = assertThrows(SearchException.class, () -> VideoIndex.open(dir.resolve("nothing"), model));
+        assertTrue(none.getMessage().contains("no such folder"), none.getMessage());
+    }
+
+    @Test
+    void momentsSpecsAndPlans() {
+        assertEquals(new Moments(8, 4), Moments.parse("8s/4s"));
+        assertEquals(new Moments(2.5, 1), Moments.parse("2.5/1"));
+        assertEquals(Moments.NONE, Moments.parse("none"));
+        assertThrows(dev.vclip.VclipException.class, () -> Moments.parse("8s"));
+        assertThrows(dev.vclip.VclipException.class, () -> Moments.parse("0s/4s"));
+        List<Moments.Span> spans = new Moments(8, 4).plan(100, 10, 8); // 10 s at 10 fps
+        assertEquals(1, spans.size(), "under 1.5 windows: the whole video only");
+        spans = new Moments(8, 4).plan(300, 10, 8);
+        assertTrue(spans.get(0).whole());
+        assertEquals(List.of(0.0, 4.0, 8.0, 12.0, 16.0, 20.0, 22.0),
+                spans.subList(1, spans.size()).stream().map(Moments.Span::start).toList());
+        for (Moments.Span s : spans) {
+            assertEquals(8, s.frames().length);
+            for (int f : s.frames()) {
+                assertTrue(f >= s.start() * 10 - 1e-9 && f < Math.max(s.end() * 10, 1), s + ": frame " + f);
+            }
+        }
+    }
+}
