@@ -22,9 +22,9 @@ import java.util.Arrays;
 import java.util.List;
 
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks, each against a baseline run side "
-        + "by side: model, pipeline, decode, data, localize, fp16, centerclip.", subcommands = {
-        BenchCommand.ModelBench.class, PipelineBench.class, DecodeBench.class, DataBench.class, LocalizeBench.class,
-        Fp16Bench.class, CenterClipBench.class})
+        + "by side: model, pipeline, search, decode, data, localize, fp16, centerclip.", subcommands = {
+        BenchCommand.ModelBench.class, PipelineBench.class, SearchBench.class, DecodeBench.class, DataBench.class,
+        LocalizeBench.class, Fp16Bench.class, CenterClipBench.class})
 public final class BenchCommand implements Runnable {
 
     @picocli.CommandLine.Spec
@@ -33,7 +33,7 @@ public final class BenchCommand implements Runnable {
     @Override
     public void run() {
         throw new picocli.CommandLine.ParameterException(spec.commandLine(),
-                "name a benchmark: model, pipeline, decode, data, localize, fp16, centerclip");
+                "name a benchmark: model, pipeline, search, decode, data, localize, fp16, centerclip");
     }
 
     @Command(name = "model", mixinStandardHelpOptions = true, description = {

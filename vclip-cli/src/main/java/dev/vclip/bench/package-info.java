@@ -11,6 +11,6 @@
  * {@code main}, not the CLI's). Nothing in the library depends on this package, and in {@code dev.vclip.cli} only the
  * command tree's list of sub-commands in {@code Main}.
  *
- * <p>May depend on: {@code dev.vclip}, {@code dev.vclip.cli.base}, {@code dev.vclip.data}, {@code dev.vclip.model}, {@code dev.vclip.task}, {@code dev.vclip.tokenizer}, {@code dev.vclip.train}, {@code dev.vclip.video}, {@code dev.vclip.weights}.
+ * <p>May depend on: {@code dev.vclip}, {@code dev.vclip.cli.base}, {@code dev.vclip.data}, {@code dev.vclip.model}, {@code dev.vclip.search}, {@code dev.vclip.task}, {@code dev.vclip.tokenizer}, {@code dev.vclip.train}, {@code dev.vclip.video}, {@code dev.vclip.weights}.
  */
 package dev.vclip.bench;

@@ -92,6 +92,8 @@ final class IndexCommand extends VclipCommand {
             payload.put("entries_added", r.entriesAdded());
             payload.put("skipped", r.skipped().stream().map(s -> Map.of("path", s.path(), "reason", s.reason())).toList());
             payload.put("seconds", r.seconds());
+            payload.put("model_seconds", r.modelSeconds());
+            payload.put("model_share", r.seconds() > 0 ? r.modelSeconds() / r.seconds() : 0);
             payload.put("video_seconds_embedded", r.videoSeconds());
             payload.put("video_hours_per_hour", r.seconds() > 0 ? r.videoSeconds() / r.seconds() : 0);
             if (json) {
@@ -103,7 +105,9 @@ final class IndexCommand extends VclipCommand {
                         List.of("removed (file gone)", r.removed()), List.of("entries added", r.entriesAdded()),
                         List.of("skipped (unreadable)", r.skipped().size()),
                         List.of("time", String.format(Locale.ROOT, "%.1f s (%.1f video-hours per hour)", r.seconds(),
-                                r.seconds() > 0 ? r.videoSeconds() / r.seconds() : 0)));
+                                r.seconds() > 0 ? r.videoSeconds() / r.seconds() : 0)),
+                        List.of("in the model", String.format(Locale.ROOT, "%.1f s (%.0f %%: decoding overlaps it)",
+                                r.modelSeconds(), r.seconds() > 0 ? 100 * r.modelSeconds() / r.seconds() : 0)));
                 out().print(Tables.render(List.of("index " + index, ""), rows));
                 for (IndexStatus.Skipped s : r.skipped()) {
                     out().println("skipped " + s.path() + ": " + s.reason());

@@ -62,6 +62,10 @@ final class SearchCommand extends VclipCommand {
             description = "only entries of at least S seconds (default: ${DEFAULT-VALUE})")
     double minDuration = 0;
 
+    @Option(names = "--exhaustive", description = "score every entry instead of the nearest neighbours' candidates "
+            + "(the exact ranking; slow on a large index)")
+    boolean exhaustive;
+
     @Option(names = "--json", description = "print the results as one JSON document instead of the table")
     boolean json;
 
@@ -84,7 +88,7 @@ final class SearchCommand extends VclipCommand {
         Path modelDir = model != null ? model : VideoIndex.recordedModel(index).orElseThrow(() ->
                 usage("--model DIR: the index does not record its model"));
         try (VideoTextModel m = ModelFolder.load(modelDir); VideoIndex idx = VideoIndex.open(index, m)) {
-            List<SearchHit> hits = idx.search(query);
+            List<SearchHit> hits = exhaustive ? idx.searchExhaustively(query) : idx.search(query);
             if (json) {
                 List<Map<String, Object>> rows = new ArrayList<>();
                 for (SearchHit h : hits) {

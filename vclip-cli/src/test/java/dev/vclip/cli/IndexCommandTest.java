@@ -89,6 +89,28 @@ class IndexCommandTest {
         CliRun.Result search = CliRun.run("search", "--index", index.toString(), "growing", "--top", "3", "--json");
         assertEquals(0, search.exit(), search.err());
         assertEquals(3, new ObjectMapper().readTree(search.out()).path("results").size());
+
+        // the two stages (100 HNSW candidates of 264, then X-CLIP's logits) against X-CLIP scoring every entry
+        int same = 0;
+        List<String> names = List.of("moving left", "moving right", "moving up", "moving down", "rotating clockwise",
+                "rotating counter-clockwise", "growing", "shrinking", "appearing", "vanishing", "bouncing");
+        for (String name : names) {
+            List<String> twoStage = ids(CliRun.run("search", "--index", index.toString(), name, "--top", "5", "--json"));
+            List<String> exact = ids(CliRun.run("search", "--index", index.toString(), name, "--top", "5", "--json",
+                    "--exhaustive"));
+            assertEquals(5, exact.size());
+            same += twoStage.equals(exact) ? 1 : 0;
+        }
+        System.out.printf("two-stage top 5 equal to the exhaustive X-CLIP ranking for %d of %d class-name queries%n",
+                same, names.size());
+        assertTrue(same >= names.size() - 2, same + " of " + names.size());
+    }
+
+    private static List<String> ids(CliRun.Result r) throws IOException {
+        assertEquals(0, r.exit(), r.err());
+        List<String> ids = new ArrayList<>();
+        new ObjectMapper().readTree(r.out()).path("results").forEach(n -> ids.add(n.path("id").asText()));
+        return ids;
     }
 
     private static boolean committed(Path index) throws IOException {

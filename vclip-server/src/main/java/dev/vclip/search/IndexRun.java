@@ -81,8 +81,13 @@ public final class IndexRun {
     }
 
     /** What a run did. */
+    /**
+     * What a run did. {@code seconds}: the whole run; {@code modelSeconds}: the part spent in the model's forward
+     * passes (on the calling thread, decoding overlapping it on the workers), so modelSeconds / seconds is how close
+     * the run came to the model-only rate; {@code videoSeconds}: the length of the videos embedded.
+     */
     public record Report(int videos, int embedded, int unchanged, int moved, int removed, int entriesAdded,
-                         List<IndexStatus.Skipped> skipped, double seconds, double videoSeconds) {
+                         List<IndexStatus.Skipped> skipped, double seconds, double modelSeconds, double videoSeconds) {
     }
 
     /** One decoded video: its entries' spans, normalised pixels (whole video first) and thumbnails. */
@@ -143,6 +148,7 @@ public final class IndexRun {
         private final List<IndexStatus.Skipped> skipped = new ArrayList<>();
         private int entriesAdded;
         private double videoSeconds;
+        private long modelNanos;
 
         Updater(IndexWriter writer, Map<String, String> commitData, VideoTextModel model, Moments moments,
                 Options options, Progress.Factory progress, long start) {
@@ -218,7 +224,7 @@ public final class IndexRun {
             commit();
             return new Report(files.size(), toEmbed.size() - (int) skipped.stream()
                     .filter(s -> listed.contains(s.path())).count(), unchanged, moved, removed, entriesAdded,
-                    List.copyOf(skipped), (System.nanoTime() - start) / 1e9, videoSeconds);
+                    List.copyOf(skipped), (System.nanoTime() - start) / 1e9, modelNanos / 1e9, videoSeconds);
         }
 
         private static boolean exists(String spec) {
@@ -261,7 +267,10 @@ public final class IndexRun {
                     } else {
                         Decoded d = ((PrefetchLoader.Loaded<LibraryFiles.VideoFile, Decoded>) r).value();
                         try {
-                            write(d, encoder.encodeClips(List.of(d.clips())).get(0));
+                            long t = System.nanoTime();
+                            VideoEncoder.Encoded encoded = encoder.encodeClips(List.of(d.clips())).get(0);
+                            modelNanos += System.nanoTime() - t;
+                            write(d, encoded);
                         } catch (RuntimeException e) {
                             skipped.add(new IndexStatus.Skipped(d.file().spec(), "model: " + e.getMessage()));
                         }

@@ -16,6 +16,7 @@ import org.apache.lucene.search.BooleanClause;
 import org.apache.lucene.search.BooleanQuery;
 import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.KnnFloatVectorQuery;
+import org.apache.lucene.search.MatchAllDocsQuery;
 import org.apache.lucene.search.PrefixQuery;
 import org.apache.lucene.search.Query;
 import org.apache.lucene.search.ScoreDoc;
@@ -142,6 +143,18 @@ public final class VideoIndex implements LibrarySearch, Closeable {
 
     @Override
     public List<SearchHit> search(SearchQuery query) {
+        return search(query, false);
+    }
+
+    /**
+     * As {@link #search}, scoring every entry that passes the filters instead of the nearest neighbours: the exact
+     * ranking the two stages approximate (slow on a large index; for checking and for small libraries).
+     */
+    public List<SearchHit> searchExhaustively(SearchQuery query) {
+        return search(query, true);
+    }
+
+    private List<SearchHit> search(SearchQuery query, boolean exhaustive) {
         IndexSearcher searcher = acquire();
         try {
             float[] vector;
@@ -156,8 +169,12 @@ public final class VideoIndex implements LibrarySearch, Closeable {
                     vector = EntryDocs.floats(like.getBinaryValue(EntryDocs.VECTOR_STORED));
                 }
                 int candidates = Math.max(MIN_CANDIDATES, CANDIDATE_FACTOR * query.top());
-                TopDocs top = searcher.search(new KnnFloatVectorQuery(EntryDocs.VECTOR, vector, candidates,
-                        filter(query)), candidates);
+                Query filter = filter(query);
+                TopDocs top = exhaustive
+                        ? searcher.search(filter == null ? new MatchAllDocsQuery() : filter,
+                        Math.max(1, searcher.getIndexReader().maxDoc()))
+                        : searcher.search(new KnnFloatVectorQuery(EntryDocs.VECTOR, vector, candidates, filter),
+                        candidates);
                 List<EntryDocs.Stored> found = new ArrayList<>();
                 for (ScoreDoc sd : top.scoreDocs) {
                     found.add(EntryDocs.stored(searcher.storedFields().document(sd.doc)));
