@@ -354,8 +354,8 @@ public final class SearchServer implements AutoCloseable {
         return Map.copyOf(files);
     }
 
+    /** A file of the page; its address carries the page's own state (?q=...&page=...), read by the page. */
     private void webFile(Context ctx, String name) {
-        allowOnly(ctx, Set.of());
         String type = name.endsWith(".html") ? "text/html; charset=utf-8"
                 : name.endsWith(".js") ? "text/javascript; charset=utf-8"
                 : name.endsWith(".css") ? "text/css; charset=utf-8" : "image/svg+xml";

@@ -167,7 +167,7 @@ function card(hit) {
   info.append(el('div', 'name', hit.file));
   const sub = el('div', 'sub');
   sub.append(el('span', '', hit.whole ? clock(hit.duration) + ' long'
-    : (hit.merged_moments > 1 ? hit.merged_moments + ' moments' : 'of ' + clock(hit.duration))));
+    : (hit.merged_moments > 1 ? hit.merged_moments + ' moments' : 'in a ' + clock(hit.duration) + ' video')));
   sub.append(el('span', 'score', 'score ' + hit.score.toFixed(3)));
   info.append(sub);
   const like = el('button', 'like', 'More like this');
