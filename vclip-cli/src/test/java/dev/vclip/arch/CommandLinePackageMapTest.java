@@ -8,14 +8,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The package map over both modules' main sources (this module's and {@code ../vclip-core}'s): every package has its
- * {@code <p>May depend on: ...} line, every line names real packages, every arrow is allowed. The rules, and the tests
- * that the checker fails when it should, are in vclip-core's {@link PackageMap} and {@code PackageMapTest}.
+ * The package map over the main sources of this module, {@code ../vclip-core} and {@code ../vclip-server}: every
+ * package has its {@code <p>May depend on: ...} line, every line names real packages, every arrow is allowed. The
+ * rules, and the tests that the checker fails when it should, are in vclip-core's {@link PackageMap} and
+ * {@code PackageMapTest}.
  */
 class CommandLinePackageMapTest {
 
     private static PackageMap bothModules() {
-        return PackageMap.read(List.of(PackageMap.sourceRoot("vclip-cli"), PackageMap.sourceRoot("vclip-core")));
+        return PackageMap.read(List.of(PackageMap.sourceRoot("vclip-cli"), PackageMap.sourceRoot("vclip-core"),
+                PackageMap.sourceRoot("vclip-server")));
     }
 
     @Test
