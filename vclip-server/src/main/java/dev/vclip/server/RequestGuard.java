@@ -64,7 +64,7 @@ final class RequestGuard extends Handler.Wrapper {
         }
         if (refusal != null) {
             LOG.log(System.Logger.Level.WARNING, "refused {0} {1} from {2}: {3}", request.getMethod(),
-                    printable(uri.getPathQuery()), Request.getRemoteAddr(request), refusal);
+                    printable(uri.getPath()), Request.getRemoteAddr(request), refusal);
             writeJson(response, callback, 404, "not found");
             return true;
         }
@@ -72,7 +72,7 @@ final class RequestGuard extends Handler.Wrapper {
             String host = hostName(request.getHeaders().get(HttpHeader.HOST));
             if (host == null || !allowedHosts.contains(host)) {
                 LOG.log(System.Logger.Level.WARNING, "refused {0} {1} from {2}: Host {3} is not a loopback name",
-                        request.getMethod(), printable(uri.getPathQuery()), Request.getRemoteAddr(request),
+                        request.getMethod(), printable(uri.getPath()), Request.getRemoteAddr(request),
                         printable(String.valueOf(request.getHeaders().get(HttpHeader.HOST))));
                 writeJson(response, callback, 403, "this server answers to localhost and 127.0.0.1 only");
                 return true;

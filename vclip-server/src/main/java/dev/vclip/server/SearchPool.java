@@ -44,8 +44,8 @@ final class SearchPool implements AutoCloseable {
         try {
             future = executor.submit(work);
         } catch (RejectedExecutionException e) {
-            throw new ApiError(503, "busy: " + concurrent + " searches are running and " + queue
-                    + " are waiting; try again in a moment");
+            throw new ApiError(503, "busy: " + concurrent + " searches running and " + queue
+                    + " waiting, as many as this server takes; try again in a moment");
         }
         try {
             return future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);

@@ -55,7 +55,7 @@ import java.util.zip.CRC32;
  * </pre>
  *
  * <p>The API ({@code GET} only; errors are {@code {"error": "..."}} with 400 naming the parameter, 401, 403, 404,
- * 413/414/431 from limits, 416, 503 when busy or too slow, 500 without any detail):
+ * 414/431 past Jetty's request size limits, 416, 503 when busy or too slow, 500 without any detail):
  * <ul>
  *   <li>{@code /api/search?q=TEXT} or {@code ?like=ENTRY_ID}, with {@code top} (results per page, 1 to
  *       {@value #MAX_PAGE_SIZE}, default {@value #DEFAULT_PAGE_SIZE}), {@code page} (from 1; {@code page × top} at
@@ -496,16 +496,19 @@ public final class SearchServer implements AutoCloseable {
         String videoId = ctx.pathParam("videoId");
         Path file = library.videoFile(videoId)
                 .orElseThrow(() -> ApiError.notFound("no video '" + videoId + "' in the index"));
+        if (!Files.isRegularFile(file)) { // before opening: a FIFO would block the open
+            throw ApiError.notFound("the file of video '" + videoId + "' is gone");
+        }
         FileChannel channel;
         try {
             channel = FileChannel.open(file, StandardOpenOption.READ);
         } catch (NoSuchFileException e) {
             throw ApiError.notFound("the file of video '" + videoId + "' is gone");
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.WARNING, "cannot read the file of video {0}: {1}", videoId, e.toString());
+            throw ApiError.notFound("the file of video '" + videoId + "' cannot be read");
         }
         try (channel) {
-            if (!Files.isRegularFile(file)) {
-                throw ApiError.notFound("video '" + videoId + "' is not a file");
-            }
             long length = channel.size();
             long modified = Files.getLastModifiedTime(file).toMillis();
             String etag = "\"" + Long.toHexString(length) + "-" + Long.toHexString(modified) + "\"";

@@ -56,8 +56,7 @@ class SearchServerLimitsTest {
             assertEquals(503, busy.statusCode(), Http.text(busy));
             assertTrue(ms < 2000, ms + " ms to say busy");
             assertEquals("1", busy.headers().firstValue("Retry-After").orElse(""));
-            assertTrue(Http.json(busy).get("error").asText().startsWith("busy: 2 searches are running and 1 are "
-                    + "waiting"), Http.text(busy));
+            assertTrue(Http.json(busy).get("error").asText().startsWith("busy: 2 searches running and 1 waiting"), Http.text(busy));
             // what needs no model is still answered
             assertEquals(200, http.get("/api/entries/long0").statusCode());
             assertEquals(206, http.get("/api/videos/long0", "Range", "bytes=0-9").statusCode());
