@@ -73,6 +73,7 @@ public final class VideoIndex implements LibrarySearch, Closeable {
     private final VideoTextModel model;
     private final Directory directory;
     private final SearcherManager searchers;
+    private VideoTextModel ownedModel;
 
     private VideoIndex(Path dir, VideoTextModel model, Directory directory, SearcherManager searchers) {
         this.dir = dir;
@@ -97,6 +98,22 @@ public final class VideoIndex implements LibrarySearch, Closeable {
             return new VideoIndex(dir, model, directory, new SearcherManager(directory, null));
         } catch (IOException e) {
             throw new SearchException(dir + ": cannot open the index: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Opens the index in {@code dir} with the model in {@code modelDir}, which this index then owns: {@link #close()}
+     * closes it too (what a server that opens both wants).
+     */
+    public static VideoIndex open(Path dir, Path modelDir) {
+        VideoTextModel model = dev.vclip.model.ModelFolder.load(modelDir);
+        try {
+            VideoIndex index = open(dir, model);
+            index.ownedModel = model;
+            return index;
+        } catch (RuntimeException e) {
+            model.close();
+            throw e;
         }
     }
 
@@ -408,6 +425,9 @@ public final class VideoIndex implements LibrarySearch, Closeable {
         try {
             searchers.close();
             directory.close();
+            if (ownedModel != null) {
+                ownedModel.close();
+            }
         } catch (IOException e) {
             throw new UncheckedIOException(dir + ": " + e.getMessage(), e);
         }
