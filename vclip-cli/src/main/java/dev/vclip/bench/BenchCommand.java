@@ -252,9 +252,7 @@ public final class BenchCommand implements Runnable {
         }
 
         private static double median(double[] values) {
-            double[] s = values.clone();
-            Arrays.sort(s);
-            return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+            return Stats.median(values);
         }
 
         private static double min(double[] values) {

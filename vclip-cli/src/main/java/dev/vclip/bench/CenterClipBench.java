@@ -718,9 +718,7 @@ final class CenterClipBench extends VclipCommand {
     }
 
     private static double median(double[] values) {
-        double[] s = values.clone();
-        Arrays.sort(s);
-        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+        return Stats.median(values);
     }
 
     /** Progress lines on standard error, with the seconds since the start. */
