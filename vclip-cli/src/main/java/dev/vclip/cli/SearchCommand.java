@@ -37,8 +37,9 @@ final class SearchCommand extends VclipCommand {
             + "with)")
     Path model;
 
-    @Option(names = "--like", paramLabel = "ENTRY", description = "find entries like this indexed entry (an id from "
-            + "the results) instead of a text")
+    @Option(names = "--like", paramLabel = "ENTRY|FILE[@SECONDS]", description = "find entries like this one "
+            + "instead of a text: an indexed entry's id (from the results), or a video file, whole or the moment "
+            + "around SECONDS")
     String like;
 
     @Option(names = "--top", paramLabel = "K", converter = Checks.AtLeastOne.class,
@@ -72,7 +73,7 @@ final class SearchCommand extends VclipCommand {
     @Override
     public Integer call() {
         if ((text == null) == (like == null)) {
-            throw usage("give a TEXT to search for, or --like ENTRY (one of them)");
+            throw usage("give a TEXT to search for, or --like ENTRY|FILE[@SECONDS] (one of them)");
         }
         if (top > SearchQuery.MAX_TOP) {
             throw usage("--top " + top + ": at most " + SearchQuery.MAX_TOP);
@@ -80,8 +81,28 @@ final class SearchCommand extends VclipCommand {
         SearchQuery.Scope s = scope == null ? SearchQuery.Scope.ALL
                 : scope.videos ? SearchQuery.Scope.VIDEOS : SearchQuery.Scope.MOMENTS;
         SearchQuery query;
+        String likeEntry = like;
+        String likeFile = null;
+        Double likeSeconds = null;
+        if (like != null) {
+            int at = like.lastIndexOf('@');
+            String file = at > 0 && !java.nio.file.Files.exists(Path.of(like)) ? like.substring(0, at) : like;
+            if (java.nio.file.Files.exists(Path.of(file))) {
+                likeEntry = null;
+                likeFile = file;
+                if (!file.equals(like)) {
+                    try {
+                        likeSeconds = Double.parseDouble(like.substring(at + 1));
+                    } catch (NumberFormatException e) {
+                        throw usage("--like " + like + ": '" + like.substring(at + 1) + "' is not a number of seconds");
+                    }
+                }
+            } else if (like.contains("/") || like.contains("@")) {
+                throw usage("--like " + like + ": no such file (nor an entry id)");
+            }
+        }
         try {
-            query = new SearchQuery(text, like, top, s, pathPrefix, minDuration);
+            query = new SearchQuery(text, likeEntry, likeFile, likeSeconds, top, s, pathPrefix, minDuration);
         } catch (dev.vclip.search.SearchException e) {
             throw usage(e.getMessage());
         }

@@ -180,6 +180,8 @@ public final class VideoIndex implements LibrarySearch, Closeable {
                 if (query.text() != null) {
                     text = model.textFeatures(List.of(query.text()), manager);
                     vector = unit(text.toFloatArray());
+                } else if (query.likeFile() != null) {
+                    vector = unit(embed(query.likeFile(), query.likeSeconds()));
                 } else {
                     Document like = byId(searcher, query.likeEntry()).orElseThrow(() ->
                             new SearchException("no entry '" + query.likeEntry() + "' in this index"));
@@ -203,6 +205,42 @@ public final class VideoIndex implements LibrarySearch, Closeable {
             throw new UncheckedIOException(dir + ": " + e.getMessage(), e);
         } finally {
             release(searcher);
+        }
+    }
+
+    /**
+     * The model's features of a video file: the whole video, or the window of the index's moment length around
+     * {@code atSeconds} (8 s when the index has no moments), sampled as the index samples its entries.
+     */
+    private float[] embed(String spec, Double atSeconds) {
+        int frames = model.videoInput().frames();
+        dev.vclip.video.ClipImageProcessor processor = dev.vclip.video.ClipImageProcessor.forImageSize(
+                model.config().vision().imageSize());
+        try (dev.vclip.video.VideoSource video = dev.vclip.video.VideoSources.open(spec)) {
+            dev.vclip.video.VideoInfo info = video.info();
+            int[] picked;
+            if (atSeconds == null) {
+                picked = new dev.vclip.video.Sampling.SegmentMiddle(frames, 1).views(info.frameCount(), info.fps())[0];
+            } else {
+                if (atSeconds > info.durationSeconds()) {
+                    throw new SearchException(spec + ": the video lasts " + info.durationSeconds() + " s; no second "
+                            + atSeconds);
+                }
+                double window = status().momentSeconds() > 0 ? status().momentSeconds() : Moments.DEFAULT.windowSeconds();
+                double start = Math.max(0, Math.min(atSeconds - window / 2, info.durationSeconds() - window));
+                int first = (int) Math.floor(start * info.fps());
+                int end = Math.min(info.frameCount(), Math.max(first + 1, (int) Math.round((start + window) * info.fps())));
+                picked = new dev.vclip.video.Sampling.FrameRange(Math.min(first, info.frameCount() - 1), Math.max(end,
+                        Math.min(first, info.frameCount() - 1) + 1), frames).views(info.frameCount(), info.fps())[0];
+            }
+            int size = processor.cropHeight();
+            float[] pixels = new float[frames * 3 * size * size];
+            int offset = 0;
+            for (dev.vclip.video.RgbFrame f : video.read(picked)) {
+                offset += processor.normalize(processor.resizeAndCrop(f), pixels, offset);
+            }
+            return new VideoEncoder(model, null, null, 1, 1).encodeClips(List.of(
+                    new dev.vclip.task.ClipSampler.Clips(1, frames, size, pixels))).get(0).features();
         }
     }
 

@@ -137,6 +137,21 @@ class VideoIndexTest {
             assertEquals(1.0, like.get(0).score(), 1e-5);
             SearchException e = assertThrows(SearchException.class, () -> idx.search(SearchQuery.like("nope", 2)));
             assertTrue(e.getMessage().contains("no entry 'nope'"), e.getMessage());
+
+            // a video file as the example: the whole clip, or the moment around a second of the long video
+            String clip = videos.get(0).entry().path();
+            List<SearchHit> byFile = idx.search(new SearchQuery(null, null, clip, null, 1, SearchQuery.Scope.VIDEOS,
+                    null, 0));
+            assertEquals(clipId, byFile.get(0).entry().id());
+            assertEquals(1.0, byFile.get(0).score(), 1e-4, "the same frames give the same vector");
+            String longVideo = synth.resolve("long/long_000.mp4").toString();
+            List<SearchHit> around = idx.search(new SearchQuery(null, null, longVideo, 12.0, 1,
+                    SearchQuery.Scope.MOMENTS, null, 0));
+            assertEquals(1.0, around.get(0).score(), 1e-4, "second 12 of the long video: the 8-16 s moment itself");
+            assertThrows(SearchException.class, () -> idx.search(new SearchQuery(null, null, longVideo, 999.0, 1,
+                    SearchQuery.Scope.ALL, null, 0)));
+            assertThrows(SearchException.class, () -> new SearchQuery("x", null, longVideo, null, 1, null, null, 0));
+            assertThrows(SearchException.class, () -> new SearchQuery("x", null, null, 3.0, 1, null, null, 0));
         }
     }
 
