@@ -256,7 +256,11 @@ public final class IndexRun {
             ClipImageProcessor processor = ClipImageProcessor.forImageSize(model.config().vision().imageSize());
             VideoEncoder encoder = new VideoEncoder(model, null, null, 1, 1);
             int sinceCommit = 0;
-            try (Progress bar = progress.start("index: embed videos", files.size());
+            // progress in MB of video files: what the run waits on is video length, which bytes track far better
+            // than a count of videos when short clips and hour-long recordings mix (lengths are unknown until opened)
+            long totalBytes = files.stream().mapToLong(LibraryFiles.VideoFile::size).sum();
+            long doneBytes = 0;
+            try (Progress bar = progress.start("index: embed videos (MB)", Math.max(1, Math.round(totalBytes / 1e6)));
                  PrefetchLoader<LibraryFiles.VideoFile, Decoded> loader = PrefetchLoader.start(files,
                          options.workers(), 2 * options.workers() + 2,
                          (f, i) -> decode(f, hashes.get(i), frames, processor, moments), null)) {
@@ -275,7 +279,8 @@ public final class IndexRun {
                             skipped.add(new IndexStatus.Skipped(d.file().spec(), "model: " + e.getMessage()));
                         }
                     }
-                    bar.step();
+                    doneBytes += r.item().size();
+                    bar.stepTo(Math.round(doneBytes / 1e6));
                     bar.message(shortName(r.item().spec()));
                     if (++sinceCommit == options.commitEvery()) {
                         commit();
