@@ -106,7 +106,9 @@ public final class IndexRun {
         }
         String modelKey = VideoIndex.modelKey(model);
         try (Directory directory = FSDirectory.open(dir)) {
-            Map<String, String> previous = DirectoryReader.indexExists(directory) ? VideoIndex.commitData(dir) : Map.of();
+            // --rebuild starts over without reading what is there (which may be another format, or damaged)
+            Map<String, String> previous = !options.rebuild() && DirectoryReader.indexExists(directory)
+                    ? VideoIndex.commitData(dir) : Map.of();
             boolean fresh = previous.isEmpty() || options.rebuild();
             if (!fresh && !modelKey.equals(previous.get(VideoIndex.MODEL_KEY))) {
                 throw new SearchException(dir + ": made with another model (" + previous.getOrDefault(
@@ -149,6 +151,7 @@ public final class IndexRun {
         private int entriesAdded;
         private double videoSeconds;
         private long modelNanos;
+        private int embedded;
 
         Updater(IndexWriter writer, Map<String, String> commitData, VideoTextModel model, Moments moments,
                 Options options, Progress.Factory progress, long start) {
@@ -179,12 +182,12 @@ public final class IndexRun {
                 }
             }
             Set<String> listed = files.stream().map(LibraryFiles.VideoFile::spec).collect(Collectors.toSet());
-            // entries whose file is gone (not merely left out of this run's inputs): removed; kept for moves below
-            Map<String, Known> goneByHash = new HashMap<>();
-            int removed = 0;
+            // entries whose file is gone (not merely left out of this run's inputs): removed, unless a new path has
+            // the same content (a move); several gone files may share one content
+            Map<String, java.util.Deque<Known>> goneByHash = new HashMap<>();
             for (Known k : byPath.values()) {
                 if (!listed.contains(k.path()) && !exists(k.path())) {
-                    goneByHash.put(k.hash(), k);
+                    goneByHash.computeIfAbsent(k.hash(), h -> new java.util.ArrayDeque<>()).add(k);
                 }
             }
             List<LibraryFiles.VideoFile> toEmbed = new ArrayList<>();
@@ -204,32 +207,49 @@ public final class IndexRun {
                     skipped.add(new IndexStatus.Skipped(f.spec(), "cannot read: " + e.getMessage()));
                     continue;
                 }
-                Known from = goneByHash.remove(hash);
-                if (from != null && k == null) {
-                    move(from, f);
+                if (k != null && hash.equals(k.hash())) {
+                    move(k, f); // touched or copied with a new time: same content, only the stored time changes
+                    unchanged++;
+                    continue;
+                }
+                java.util.Deque<Known> from = k == null ? goneByHash.get(hash) : null;
+                if (from != null && !from.isEmpty()) {
+                    move(from.poll(), f);
                     moved++;
                     continue;
                 }
-                if (k != null) {
-                    writer.deleteDocuments(new Term(EntryDocs.VIDEO, k.videoId())); // changed: embedded again
-                }
-                toEmbed.add(f);
+                toEmbed.add(f); // new, or changed: write() replaces its old entries in the same commit
                 hashes.add(hash);
             }
-            for (Known gone : goneByHash.values()) {
-                writer.deleteDocuments(new Term(EntryDocs.VIDEO, gone.videoId()));
-                removed++;
+            int removed = 0;
+            for (java.util.Deque<Known> gone : goneByHash.values()) {
+                for (Known k : gone) {
+                    writer.deleteDocuments(new Term(EntryDocs.VIDEO, k.videoId()));
+                    removed++;
+                }
             }
             embed(toEmbed, hashes);
             commit();
-            return new Report(files.size(), toEmbed.size() - (int) skipped.stream()
-                    .filter(s -> listed.contains(s.path())).count(), unchanged, moved, removed, entriesAdded,
+            return new Report(files.size(), embedded, unchanged, moved, removed, entriesAdded,
                     List.copyOf(skipped), (System.nanoTime() - start) / 1e9, modelNanos / 1e9, videoSeconds);
         }
 
+        /** Whether an indexed video is still there: the file, or the archive and its member. */
         private static boolean exists(String spec) {
+            if (Files.exists(Path.of(spec))) {
+                return true;
+            }
             int tar = spec.toLowerCase(java.util.Locale.ROOT).lastIndexOf(".tar" + VideoSources.TAR_SEPARATOR);
-            return Files.exists(Path.of(tar >= 0 && !Files.exists(Path.of(spec)) ? spec.substring(0, tar + 4) : spec));
+            if (tar < 0) {
+                return false;
+            }
+            Path archive = Path.of(spec.substring(0, tar + 4));
+            try {
+                return Files.exists(archive) && dev.vclip.video.TarIndex.of(archive)
+                        .find(spec.substring(tar + 4 + VideoSources.TAR_SEPARATOR.length())).isPresent();
+            } catch (RuntimeException e) {
+                return true; // an archive that cannot be read now: keep its entries rather than drop them
+            }
         }
 
         /** A moved file: its entries under the new path, nothing embedded again. */
@@ -245,7 +265,7 @@ public final class IndexRun {
                 }
             }
             writer.deleteDocuments(new Term(EntryDocs.VIDEO, from.videoId()));
-            writer.addDocuments(docs);
+            writer.updateDocuments(new Term(EntryDocs.VIDEO, videoId), docs);
         }
 
         private void embed(List<LibraryFiles.VideoFile> files, List<String> hashes) throws IOException {
@@ -276,7 +296,7 @@ public final class IndexRun {
                             modelNanos += System.nanoTime() - t;
                             write(d, encoded);
                         } catch (RuntimeException e) {
-                            skipped.add(new IndexStatus.Skipped(d.file().spec(), "model: " + e.getMessage()));
+                            skipped.add(new IndexStatus.Skipped(d.file().spec(), e.getMessage()));
                         }
                     }
                     doneBytes += r.item().size();
@@ -306,8 +326,10 @@ public final class IndexRun {
                 docs.add(EntryDocs.toDocument(new EntryDocs.Stored(entry, VideoIndex.unit(features), features, tokens,
                         context, d.thumbnails().get(c))));
             }
-            writer.addDocuments(docs); // one video's entries together
+            // one video's entries together, replacing those of an earlier version of the file in the same commit
+            writer.updateDocuments(new Term(EntryDocs.VIDEO, videoId), docs);
             entriesAdded += docs.size();
+            embedded++;
             videoSeconds += d.info().durationSeconds();
         }
 

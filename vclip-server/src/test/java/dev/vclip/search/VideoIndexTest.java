@@ -190,6 +190,24 @@ class VideoIndexTest {
         IndexRun.Report third = index(index, List.of(library), options());
         assertEquals(4, third.unchanged(), "nothing left to do");
         assertEquals(0, third.embedded() + third.moved() + third.removed());
+
+        // touched (a new time, the same bytes): recognised by its hash, not embedded again
+        Files.setLastModifiedTime(library.resolve("bouncing_000.mp4"), FileTime.fromMillis(System.currentTimeMillis()
+                + 60_000));
+        // two deleted files of the same content: both removed
+        Files.copy(videos.resolve("vanishing_000.mp4"), library.resolve("twin1.mp4"));
+        Files.copy(videos.resolve("vanishing_000.mp4"), library.resolve("twin2.mp4"));
+        IndexRun.Report fourth = index(index, List.of(library), options());
+        assertEquals(2, fourth.embedded(), "the twins");
+        assertEquals(4, fourth.unchanged(), "the touched file counts as unchanged");
+        Files.delete(library.resolve("twin1.mp4"));
+        Files.delete(library.resolve("twin2.mp4"));
+        IndexRun.Report fifth = index(index, List.of(library), options());
+        assertEquals(2, fifth.removed());
+        assertEquals(0, fifth.embedded() + fifth.moved());
+        try (VideoIndex idx = VideoIndex.open(index, model)) {
+            assertEquals(4, idx.status().videos());
+        }
     }
 
     @Test
