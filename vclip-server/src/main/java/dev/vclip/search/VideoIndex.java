@@ -73,11 +73,13 @@ public final class VideoIndex implements LibrarySearch, Closeable {
     private final VideoTextModel model;
     private final Directory directory;
     private final SearcherManager searchers;
+    private final String modelKey;
     private VideoTextModel ownedModel;
 
     private VideoIndex(Path dir, VideoTextModel model, Directory directory, SearcherManager searchers) {
         this.dir = dir;
         this.model = model;
+        this.modelKey = modelKey(model);
         this.directory = directory;
         this.searchers = searchers;
     }
@@ -226,7 +228,8 @@ public final class VideoIndex implements LibrarySearch, Closeable {
                     throw new SearchException(spec + ": the video lasts " + info.durationSeconds() + " s; no second "
                             + atSeconds);
                 }
-                double window = status().momentSeconds() > 0 ? status().momentSeconds() : Moments.DEFAULT.windowSeconds();
+                double moment = status().momentSeconds();
+                double window = moment > 0 ? moment : Moments.DEFAULT.windowSeconds();
                 double start = Math.max(0, Math.min(atSeconds - window / 2, info.durationSeconds() - window));
                 int first = (int) Math.floor(start * info.fps());
                 int end = Math.min(info.frameCount(), Math.max(first + 1, (int) Math.round((start + window) * info.fps())));
@@ -444,7 +447,14 @@ public final class VideoIndex implements LibrarySearch, Closeable {
     private IndexSearcher acquire() {
         try {
             searchers.maybeRefresh(); // a newer commit (vclip index running beside a server) becomes visible
-            return searchers.acquire();
+            IndexSearcher searcher = searchers.acquire();
+            String key = ((DirectoryReader) searcher.getIndexReader()).getIndexCommit().getUserData().get(MODEL_KEY);
+            if (!modelKey.equals(key)) { // rebuilt with another model since it was opened: its vectors mean nothing here
+                searchers.release(searcher);
+                throw new SearchException(dir + ": rebuilt with another model since it was opened; open it again with "
+                        + "that model");
+            }
+            return searcher;
         } catch (IOException e) {
             throw new UncheckedIOException(dir + ": " + e.getMessage(), e);
         }

@@ -84,5 +84,14 @@ final class SearchPool implements AutoCloseable {
     @Override
     public void close() {
         executor.shutdownNow();
+        try {
+            // searches past their timeout may still be in the model: the caller closes the model after this
+            if (!executor.awaitTermination(60, java.util.concurrent.TimeUnit.SECONDS)) {
+                System.getLogger(SearchPool.class.getName()).log(System.Logger.Level.WARNING,
+                        "searches still running 60 s after shutdown");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }
