@@ -93,6 +93,9 @@ public final class IndexRun {
     /** One decoded video: its entries' spans, normalised pixels (whole video first) and thumbnails. */
     private record Decoded(LibraryFiles.VideoFile file, VideoInfo info, List<Moments.Span> spans,
                            ClipSampler.Clips clips, List<byte[]> thumbnails, String hash) {
+        /** A long video's encoding, read in chunks on the model's thread. */
+        record Streamed(VideoEncoder.Encoded encoded, List<byte[]> thumbnails, long modelNanos) {
+        }
     }
 
     /** Indexes {@code files} into {@code dir} with {@code model}; see the class comment. */
@@ -291,10 +294,17 @@ public final class IndexRun {
                     } else {
                         Decoded d = ((PrefetchLoader.Loaded<LibraryFiles.VideoFile, Decoded>) r).value();
                         try {
-                            long t = System.nanoTime();
-                            VideoEncoder.Encoded encoded = encoder.encodeClips(List.of(d.clips())).get(0);
-                            modelNanos += System.nanoTime() - t;
-                            write(d, encoded);
+                            if (d.clips() == null) {
+                                Decoded.Streamed st = streamed(d, encoder, frames, processor);
+                                modelNanos += st.modelNanos();
+                                d = new Decoded(d.file(), d.info(), d.spans(), null, st.thumbnails(), d.hash());
+                                write(d, st.encoded());
+                            } else {
+                                long t = System.nanoTime();
+                                VideoEncoder.Encoded encoded = encoder.encodeClips(List.of(d.clips())).get(0);
+                                modelNanos += System.nanoTime() - t;
+                                write(d, encoded);
+                            }
                         } catch (RuntimeException e) {
                             skipped.add(new IndexStatus.Skipped(d.file().spec(), e.getMessage()));
                         }
@@ -344,6 +354,15 @@ public final class IndexRun {
     }
 
     /** Decodes one video's entries: frames of each span, resized and cropped as the model takes them. */
+    /**
+     * Spans a worker decodes ahead of the model; a video with more (a long recording) is read on the model's thread,
+     * {@value #SPANS_PER_CHUNK} windows at a time, so memory stays bounded (one window of X-CLIP B/32 is 4.8 MB of
+     * pixels: an hour at 8-s/4-s moments would be 4.3 GB at once).
+     */
+    static final int PREFETCHED_SPANS = 32;
+    static final int SPANS_PER_CHUNK = 16;
+
+    /** Opens a video and decodes its spans, unless there are too many to hold: then only the plan (clips null). */
     private static Decoded decode(LibraryFiles.VideoFile file, String hash, int frames, ClipImageProcessor processor,
                                   Moments moments) {
         try (VideoSource video = VideoSources.open(file.spec())) {
@@ -352,20 +371,60 @@ public final class IndexRun {
                 throw new SearchException(file.spec() + ": no frames");
             }
             List<Moments.Span> spans = moments.plan(info.frameCount(), info.fps(), frames);
-            int size = processor.cropHeight();
-            float[] pixels = new float[spans.size() * frames * 3 * size * size];
-            List<byte[]> thumbnails = new ArrayList<>();
-            int offset = 0;
-            for (Moments.Span span : spans) {
-                List<RgbFrame> clip = video.read(span.frames()).stream().map(processor::resizeAndCrop).toList();
-                for (RgbFrame f : clip) {
-                    offset += processor.normalize(f, pixels, offset);
-                }
-                thumbnails.add(jpeg(clip.get(clip.size() / 2)));
+            if (spans.size() > PREFETCHED_SPANS) {
+                return new Decoded(file, info, spans, null, null, hash);
             }
-            return new Decoded(file, info, spans, new ClipSampler.Clips(spans.size(), frames, size, pixels), thumbnails,
-                    hash);
+            List<byte[]> thumbnails = new ArrayList<>();
+            ClipSampler.Clips clips = decodeSpans(video, spans, frames, processor, thumbnails);
+            return new Decoded(file, info, spans, clips, thumbnails, hash);
         }
+    }
+
+    /** The normalised pixels of {@code spans} (one clip each) and, into {@code thumbnails}, their middle frames. */
+    private static ClipSampler.Clips decodeSpans(VideoSource video, List<Moments.Span> spans, int frames,
+                                                 ClipImageProcessor processor, List<byte[]> thumbnails) {
+        int size = processor.cropHeight();
+        float[] pixels = new float[Math.multiplyExact(Math.multiplyExact(spans.size(), frames), 3 * size * size)];
+        int offset = 0;
+        for (Moments.Span span : spans) {
+            List<RgbFrame> clip = video.read(span.frames()).stream().map(processor::resizeAndCrop).toList();
+            for (RgbFrame f : clip) {
+                offset += processor.normalize(f, pixels, offset);
+            }
+            thumbnails.add(jpeg(clip.get(clip.size() / 2)));
+        }
+        return new ClipSampler.Clips(spans.size(), frames, size, pixels);
+    }
+
+    /** A long video on the model's thread: chunks of spans decoded and encoded in turn; one result as if at once. */
+    private static Decoded.Streamed streamed(Decoded d, VideoEncoder encoder, int frames, ClipImageProcessor processor) {
+        List<byte[]> thumbnails = new ArrayList<>();
+        List<VideoEncoder.Encoded> parts = new ArrayList<>();
+        long modelNanos = 0;
+        try (VideoSource video = VideoSources.open(d.file().spec())) {
+            for (int from = 0; from < d.spans().size(); from += SPANS_PER_CHUNK) {
+                ClipSampler.Clips clips = decodeSpans(video, d.spans().subList(from, Math.min(d.spans().size(),
+                        from + SPANS_PER_CHUNK)), frames, processor, thumbnails);
+                long t = System.nanoTime();
+                parts.add(encoder.encodeClips(List.of(clips)).get(0));
+                modelNanos += System.nanoTime() - t;
+            }
+        }
+        VideoEncoder.Encoded first = parts.get(0);
+        int dim = first.dim();
+        int tokens = first.contextTokens();
+        float[] features = new float[d.spans().size() * dim];
+        float[] context = first.context() == null ? null : new float[d.spans().size() * tokens * dim];
+        int clip = 0;
+        for (VideoEncoder.Encoded p : parts) {
+            System.arraycopy(p.features(), 0, features, clip * dim, p.clips() * dim);
+            if (context != null) {
+                System.arraycopy(p.context(), 0, context, clip * tokens * dim, p.clips() * tokens * dim);
+            }
+            clip += p.clips();
+        }
+        return new Decoded.Streamed(new VideoEncoder.Encoded(clip, dim, features, tokens, context), thumbnails,
+                modelNanos);
     }
 
     static byte[] jpeg(RgbFrame frame) {

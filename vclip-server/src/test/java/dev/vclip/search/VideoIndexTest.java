@@ -210,6 +210,30 @@ class VideoIndexTest {
         }
     }
 
+    /** More windows than a worker holds: the video is read in chunks on the model's thread, to the same result. */
+    @Test
+    void aVideoOfManyMomentsIsEncodedInChunks() {
+        Path index = dir.resolve("idx");
+        IndexRun.Report r = index(index, List.of(synth.resolve("long")), new IndexRun.Options(new Moments(1, 0.5), 1, 5,
+                false, null));
+        assertEquals(1, r.embedded());
+        assertTrue(r.entriesAdded() > IndexRun.PREFETCHED_SPANS + 1, "entries: " + r.entriesAdded());
+        try (VideoIndex idx = VideoIndex.open(index, model)) {
+            String longVideo = synth.resolve("long/long_000.mp4").toString();
+            for (double second : new double[]{0.5, 12.5, 25.5}) { // windows of the first, a middle and a later chunk
+                List<SearchHit> around = idx.search(new SearchQuery(null, null, longVideo, second, 1,
+                        SearchQuery.Scope.MOMENTS, null, 0));
+                assertEquals(1.0, around.get(0).score(), 1e-4, "second " + second + ": its own moment");
+            }
+            assertTrue(idx.thumbnail(around(idx, longVideo)).orElseThrow().length > 100);
+        }
+    }
+
+    private static String around(VideoIndex idx, String video) {
+        return idx.search(new SearchQuery(null, null, video, 20.0, 1, SearchQuery.Scope.MOMENTS, null, 0)).get(0)
+                .entry().id();
+    }
+
     @Test
     void unreadableVideosAreSkippedCountedAndListed() throws IOException {
         Path library = Files.createDirectories(dir.resolve("library"));
