@@ -302,7 +302,8 @@ public final class VideoIndex implements LibrarySearch, Closeable {
 
     /**
      * Best first; a moment that overlaps or touches an already listed moment of the same video joins it (its span
-     * grows, the score stays the best one), so a long matching scene is one hit, not a wall of near-duplicates.
+     * grows, the score stays the best one), so a long matching scene is one hit, not a wall of near-duplicates. Only
+     * moments scoring at least the K-th best candidate join: a hit does not spread over a weakly matching tail.
      */
     static List<SearchHit> merge(List<EntryDocs.Stored> found, double[] scores, int top) {
         Integer[] order = new Integer[found.size()];
@@ -310,11 +311,13 @@ public final class VideoIndex implements LibrarySearch, Closeable {
             order[i] = i;
         }
         java.util.Arrays.sort(order, Comparator.comparingDouble((Integer i) -> -scores[i]));
+        // only moments that would make the list on their own widen a hit: a weak tail of neighbours does not
+        double joinFloor = order.length == 0 ? 0 : scores[order[Math.min(top, order.length) - 1]];
         List<SearchHit> hits = new ArrayList<>();
         for (int i : order) {
             IndexEntry e = found.get(i).entry();
             boolean joined = false;
-            if (!e.whole()) {
+            if (!e.whole() && scores[i] >= joinFloor) {
                 for (int h = 0; h < hits.size(); h++) {
                     IndexEntry k = hits.get(h).entry();
                     if (!k.whole() && k.videoId().equals(e.videoId()) && e.start() <= k.end() + 1e-6

@@ -274,6 +274,24 @@ class VideoIndexTest {
     }
 
     @Test
+    void onlyMomentsThatWouldMakeTheListWidenAHit() {
+        List<EntryDocs.Stored> found = new ArrayList<>();
+        double[] scores = {9, 8, 1, 7};
+        double[][] spans = {{0, 8}, {4, 12}, {8, 16}, {40, 48}};
+        for (double[] s : spans) {
+            found.add(new EntryDocs.Stored(new IndexEntry("v-m" + (int) s[0], "v", "a.mp4", s[0], s[1], 60, false, 1, 1,
+                    "h"), new float[]{1}, new float[]{1}, 0, null, null));
+        }
+        List<SearchHit> hits = VideoIndex.merge(found, scores, 2);
+        assertEquals(2, hits.size());
+        assertEquals(0, hits.get(0).entry().start(), 1e-9);
+        assertEquals(12, hits.get(0).entry().end(), 1e-9, "the 8-16 s moment scores 1: it does not widen the hit");
+        assertEquals(2, hits.get(0).mergedMoments());
+        assertEquals(9, hits.get(0).score(), 1e-9);
+        assertEquals(40, hits.get(1).entry().start(), 1e-9);
+    }
+
+    @Test
     void momentsSpecsAndPlans() {
         assertEquals(new Moments(8, 4), Moments.parse("8s/4s"));
         assertEquals(new Moments(2.5, 1), Moments.parse("2.5/1"));
