@@ -78,7 +78,8 @@ final class IndexCommand extends VclipCommand {
         } catch (dev.vclip.VclipException e) {
             throw usage("--moments " + e.getMessage());
         }
-        List<LibraryFiles.VideoFile> files = LibraryFiles.list(inputs);
+        List<IndexStatus.Skipped> unlisted = new ArrayList<>();
+        List<LibraryFiles.VideoFile> files = LibraryFiles.list(inputs, unlisted);
         try (VideoTextModel m = ModelFolder.load(model)) {
             IndexRun.Report r = IndexRun.run(index, m, files, new IndexRun.Options(plan, workers, commitEvery, rebuild,
                     model), ConsoleProgress.FACTORY);
@@ -90,7 +91,9 @@ final class IndexCommand extends VclipCommand {
             payload.put("moved", r.moved());
             payload.put("removed", r.removed());
             payload.put("entries_added", r.entriesAdded());
-            payload.put("skipped", r.skipped().stream().map(s -> Map.of("path", s.path(), "reason", s.reason())).toList());
+            List<IndexStatus.Skipped> skipped = new ArrayList<>(unlisted);
+            skipped.addAll(r.skipped());
+            payload.put("skipped", skipped.stream().map(s -> Map.of("path", s.path(), "reason", s.reason())).toList());
             payload.put("seconds", r.seconds());
             payload.put("model_seconds", r.modelSeconds());
             payload.put("model_share", r.seconds() > 0 ? r.modelSeconds() / r.seconds() : 0);
@@ -103,17 +106,17 @@ final class IndexCommand extends VclipCommand {
                         List.of("videos found", r.videos()), List.of("embedded", r.embedded()),
                         List.of("unchanged", r.unchanged()), List.of("moved (not embedded again)", r.moved()),
                         List.of("removed (file gone)", r.removed()), List.of("entries added", r.entriesAdded()),
-                        List.of("skipped (unreadable)", r.skipped().size()),
+                        List.of("skipped (unreadable)", skipped.size()),
                         List.of("time", String.format(Locale.ROOT, "%.1f s (%.1f video-hours per hour)", r.seconds(),
                                 r.seconds() > 0 ? r.videoSeconds() / r.seconds() : 0)),
                         List.of("in the model", String.format(Locale.ROOT, "%.1f s (%.0f %%: decoding overlaps it)",
                                 r.modelSeconds(), r.seconds() > 0 ? 100 * r.modelSeconds() / r.seconds() : 0)));
                 out().print(Tables.render(List.of("index " + index, ""), rows));
-                for (IndexStatus.Skipped s : r.skipped()) {
+                for (IndexStatus.Skipped s : skipped) {
                     out().println("skipped " + s.path() + ": " + s.reason());
                 }
             }
-            return r.skipped().isEmpty() ? 0 : 1;
+            return skipped.isEmpty() ? 0 : 1;
         }
     }
 

@@ -20,7 +20,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Stream;
 
 /**
  * The videos a user points {@code vclip index} at: folders (searched recursively), list files (one path per line,
@@ -51,8 +50,27 @@ public final class LibraryFiles {
         }
     }
 
-    /** Every video under {@code inputs}, each once, in a stable order; a missing input is an error naming it. */
+    /**
+     * Every video under {@code inputs}, each once, in a stable order; a missing input, or anything under a folder
+     * that cannot be read, is an error naming it.
+     */
     public static List<VideoFile> list(List<Path> inputs) {
+        List<IndexStatus.Skipped> problems = new java.util.ArrayList<>();
+        List<VideoFile> files = list(inputs, problems);
+        if (!problems.isEmpty()) {
+            throw new VclipException(problems.get(0).path() + ": " + problems.get(0).reason()
+                    + (problems.size() > 1 ? " (and " + (problems.size() - 1) + " more)" : ""));
+        }
+        return files;
+    }
+
+    /**
+     * As {@link #list(List)}, but what cannot be read inside a folder (a damaged tar archive, a folder without read
+     * permission, a file gone while listing, a symbolic-link loop) is added to {@code problems} and skipped, so one
+     * bad corner does not stop a library's indexing. A missing or unreadable input named by the caller is still an
+     * error.
+     */
+    public static List<VideoFile> list(List<Path> inputs, List<IndexStatus.Skipped> problems) {
         Map<String, VideoFile> files = new LinkedHashMap<>();
         for (Path input : inputs) {
             if (!Files.exists(input)) {
@@ -60,9 +78,30 @@ public final class LibraryFiles {
             }
             try {
                 if (Files.isDirectory(input)) {
-                    try (Stream<Path> walk = Files.walk(input, java.nio.file.FileVisitOption.FOLLOW_LINKS)) {
-                        for (Path p : walk.filter(Files::isRegularFile).sorted().toList()) {
+                    List<Path> found = new java.util.ArrayList<>();
+                    Files.walkFileTree(input, Set.of(java.nio.file.FileVisitOption.FOLLOW_LINKS), Integer.MAX_VALUE,
+                            new java.nio.file.SimpleFileVisitor<>() {
+                                @Override
+                                public java.nio.file.FileVisitResult visitFile(Path file,
+                                        java.nio.file.attribute.BasicFileAttributes attrs) {
+                                    if (attrs.isRegularFile()) {
+                                        found.add(file);
+                                    }
+                                    return java.nio.file.FileVisitResult.CONTINUE;
+                                }
+
+                                @Override
+                                public java.nio.file.FileVisitResult visitFileFailed(Path file, IOException e) {
+                                    problems.add(new IndexStatus.Skipped(file.toString(), "cannot read: " + e));
+                                    return java.nio.file.FileVisitResult.CONTINUE;
+                                }
+                            });
+                    java.util.Collections.sort(found);
+                    for (Path p : found) {
+                        try {
                             addFile(p, files);
+                        } catch (IOException | RuntimeException e) {
+                            problems.add(new IndexStatus.Skipped(p.toString(), "cannot read: " + e.getMessage()));
                         }
                     }
                 } else if (isTar(input)) {

@@ -252,6 +252,24 @@ class VideoIndexTest {
     }
 
     @Test
+    void aDamagedArchiveInsideAFolderIsSkippedNotFatal() throws IOException {
+        Path library = Files.createDirectories(dir.resolve("library"));
+        Files.copy(synth.resolve("videos/growing_000.mp4"), library.resolve("good.mp4"));
+        byte[] junk = new byte[3000];
+        java.util.Arrays.fill(junk, (byte) 'x');
+        Files.write(library.resolve("damaged.tar"), junk);
+        List<IndexStatus.Skipped> problems = new ArrayList<>();
+        List<LibraryFiles.VideoFile> files = LibraryFiles.list(List.of(library), problems);
+        assertEquals(1, files.size());
+        assertTrue(files.get(0).spec().endsWith("good.mp4"));
+        assertEquals(1, problems.size(), problems.toString());
+        assertTrue(problems.get(0).path().endsWith("damaged.tar"), problems.toString());
+        dev.vclip.VclipException strict = assertThrows(dev.vclip.VclipException.class,
+                () -> LibraryFiles.list(List.of(library)));
+        assertTrue(strict.getMessage().contains("damaged.tar"), strict.getMessage());
+    }
+
+    @Test
     void anIndexOfAnotherModelIsRefusedUntilRebuilt() throws Exception {
         Path index = dir.resolve("idx");
         index(index, List.of(synth.resolve("videos/growing_000.mp4")), options());
