@@ -117,7 +117,6 @@ public final class ClipSampler {
 
     /** The file whose size and time identify a spec's content: the video, the frame folder or the tar archive. */
     static Path identityFile(String spec) {
-        int tar = spec.toLowerCase(java.util.Locale.ROOT).lastIndexOf(".tar" + VideoSources.TAR_SEPARATOR);
-        return Path.of(tar >= 0 && !java.nio.file.Files.exists(Path.of(spec)) ? spec.substring(0, tar + 4) : spec);
+        return VideoSources.tarMember(spec).map(VideoSources.TarMember::archive).orElse(Path.of(spec));
     }
 }

@@ -31,16 +31,29 @@ public final class VideoSources {
         if (Files.exists(p)) {
             return open(p);
         }
-        int i = spec.toLowerCase(Locale.ROOT).lastIndexOf(".tar" + TAR_SEPARATOR);
-        if (i >= 0) {
-            Path archive = Path.of(spec.substring(0, i + 4));
-            String member = spec.substring(i + 4 + TAR_SEPARATOR.length());
-            if (member.isEmpty()) {
-                throw new VideoException(spec + ": no member named after '" + TAR_SEPARATOR + "'");
-            }
-            return TarVideo.open(archive, member);
+        TarMember tar = tarMember(spec).orElseThrow(() -> new VideoException(spec + ": no such file or folder"));
+        if (tar.member().isEmpty()) {
+            throw new VideoException(spec + ": no member named after '" + TAR_SEPARATOR + "'");
         }
-        throw new VideoException(spec + ": no such file or folder");
+        return TarVideo.open(tar.archive(), tar.member());
+    }
+
+    /** A spec's archive and member name: {@code videos.tar#a.mp4}. */
+    public record TarMember(Path archive, String member) {
+    }
+
+    /**
+     * The archive and member a spec names, as {@link #open(String)} reads it: empty for an existing file or folder
+     * (even one whose name contains {@code .tar#}) and for a spec without {@code .tar#}; otherwise split at the last
+     * {@code .tar#}.
+     */
+    public static java.util.Optional<TarMember> tarMember(String spec) {
+        int i = spec.toLowerCase(Locale.ROOT).lastIndexOf(".tar" + TAR_SEPARATOR);
+        if (i < 0 || Files.exists(Path.of(spec))) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(new TarMember(Path.of(spec.substring(0, i + 4)),
+                spec.substring(i + 4 + TAR_SEPARATOR.length())));
     }
 
     /** Opens a file (FFmpeg) or a folder of frames. */

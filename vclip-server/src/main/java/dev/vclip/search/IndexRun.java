@@ -31,14 +31,10 @@ import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -242,14 +238,13 @@ public final class IndexRun {
             if (Files.exists(Path.of(spec))) {
                 return true;
             }
-            int tar = spec.toLowerCase(java.util.Locale.ROOT).lastIndexOf(".tar" + VideoSources.TAR_SEPARATOR);
-            if (tar < 0) {
+            VideoSources.TarMember tar = VideoSources.tarMember(spec).orElse(null);
+            if (tar == null) {
                 return false;
             }
-            Path archive = Path.of(spec.substring(0, tar + 4));
             try {
-                return Files.exists(archive) && dev.vclip.video.TarIndex.of(archive)
-                        .find(spec.substring(tar + 4 + VideoSources.TAR_SEPARATOR.length())).isPresent();
+                return Files.exists(tar.archive()) && dev.vclip.video.TarIndex.of(tar.archive()).find(tar.member())
+                        .isPresent();
             } catch (RuntimeException e) {
                 return true; // an archive that cannot be read now: keep its entries rather than drop them
             }
@@ -380,8 +375,11 @@ public final class IndexRun {
         }
     }
 
-    /** The normalised pixels of {@code spans} (one clip each) and, into {@code thumbnails}, their middle frames. */
-    private static ClipSampler.Clips decodeSpans(VideoSource video, List<Moments.Span> spans, int frames,
+    /**
+     * The normalised pixels of {@code spans} (one clip each) and, into {@code thumbnails} unless it is null, their
+     * middle frames as JPEG.
+     */
+    static ClipSampler.Clips decodeSpans(VideoSource video, List<Moments.Span> spans, int frames,
                                                  ClipImageProcessor processor, List<byte[]> thumbnails) {
         int size = processor.cropHeight();
         float[] pixels = new float[Math.multiplyExact(Math.multiplyExact(spans.size(), frames), 3 * size * size)];
@@ -391,7 +389,9 @@ public final class IndexRun {
             for (RgbFrame f : clip) {
                 offset += processor.normalize(f, pixels, offset);
             }
-            thumbnails.add(jpeg(clip.get(clip.size() / 2)));
+            if (thumbnails != null) {
+                thumbnails.add(jpeg(clip.get(clip.size() / 2)));
+            }
         }
         return new ClipSampler.Clips(spans.size(), frames, size, pixels);
     }
@@ -448,12 +448,7 @@ public final class IndexRun {
 
     /** A video's id: a hash of its path as indexed (its entries are {@code <id>-v} and {@code <id>-m<k>}). */
     static String videoId(String spec) {
-        try {
-            byte[] d = MessageDigest.getInstance("SHA-256").digest(spec.getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(d).substring(0, 16);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return LibraryFiles.sha256Hex(spec, 16);
     }
 
     private static String shortName(String spec) {

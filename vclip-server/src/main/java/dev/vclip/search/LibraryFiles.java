@@ -174,16 +174,25 @@ public final class LibraryFiles {
         return p.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".tar");
     }
 
+    /** The first {@code hexChars} hex digits of the SHA-256 of {@code text} (UTF-8): ids and keys. */
+    static String sha256Hex(String text, int hexChars) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest).substring(0, hexChars);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** See {@link VideoFile#contentHash()}. */
     static String contentHash(String spec, long size) {
         try {
             MessageDigest sha = MessageDigest.getInstance("SHA-256");
             sha.update(Long.toString(size).getBytes(StandardCharsets.US_ASCII));
-            int tar = spec.toLowerCase(Locale.ROOT).lastIndexOf(".tar" + VideoSources.TAR_SEPARATOR);
-            if (tar >= 0 && !Files.exists(Path.of(spec))) {
-                Path archive = Path.of(spec.substring(0, tar + 4));
-                TarIndex.Entry e = TarIndex.of(archive).require(spec.substring(tar + 4 + VideoSources.TAR_SEPARATOR.length()));
-                hashRange(archive, e.dataOffset(), e.size(), sha);
+            java.util.Optional<VideoSources.TarMember> tar = VideoSources.tarMember(spec);
+            if (tar.isPresent()) {
+                TarIndex.Entry e = TarIndex.of(tar.get().archive()).require(tar.get().member());
+                hashRange(tar.get().archive(), e.dataOffset(), e.size(), sha);
             } else {
                 hashRange(Path.of(spec), 0, size, sha);
             }

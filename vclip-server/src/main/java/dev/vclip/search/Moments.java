@@ -76,7 +76,7 @@ public record Moments(double windowSeconds, double strideSeconds) {
     public List<Span> plan(int frameCount, double fps, int framesPerClip) {
         double duration = frameCount / fps;
         List<Span> spans = new ArrayList<>();
-        spans.add(new Span(0, duration, true, new Sampling.SegmentMiddle(framesPerClip, 1).views(frameCount, fps)[0]));
+        spans.add(whole(frameCount, fps, framesPerClip));
         if (none() || duration < minVideoSeconds()) {
             return spans;
         }
@@ -89,11 +89,29 @@ public record Moments(double windowSeconds, double strideSeconds) {
             starts.add(last); // the tail, so no second is left out
         }
         for (double s : starts) {
-            int first = (int) Math.floor(s * fps);
-            int end = Math.min(frameCount, Math.max(first + 1, (int) Math.round((s + windowSeconds) * fps)));
-            int[] frames = new Sampling.FrameRange(first, end, framesPerClip).views(frameCount, fps)[0];
-            spans.add(new Span(s, Math.min(duration, s + windowSeconds), false, frames));
+            spans.add(window(s, frameCount, fps, framesPerClip));
         }
         return spans;
+    }
+
+    /** The whole video's entry: {@code framesPerClip} segment middles over all of it. */
+    public static Span whole(int frameCount, double fps, int framesPerClip) {
+        return new Span(0, frameCount / fps, true,
+                new Sampling.SegmentMiddle(framesPerClip, 1).views(frameCount, fps)[0]);
+    }
+
+    /** The moment of one window starting at {@code start} seconds (which must lie inside the video). */
+    Span window(double start, int frameCount, double fps, int framesPerClip) {
+        int first = (int) Math.floor(start * fps);
+        int end = Math.min(frameCount, Math.max(first + 1, (int) Math.round((start + windowSeconds) * fps)));
+        int[] frames = new Sampling.FrameRange(first, end, framesPerClip).views(frameCount, fps)[0];
+        return new Span(start, Math.min(frameCount / fps, start + windowSeconds), false, frames);
+    }
+
+    /** The window centred on {@code second}, moved inside the video where it would reach past an end. */
+    Span around(double second, int frameCount, double fps, int framesPerClip) {
+        double duration = frameCount / fps;
+        return window(Math.max(0, Math.min(second - windowSeconds / 2, duration - windowSeconds)), frameCount, fps,
+                framesPerClip);
     }
 }

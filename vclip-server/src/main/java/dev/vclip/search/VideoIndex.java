@@ -29,14 +29,10 @@ import org.apache.lucene.store.FSDirectory;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -147,13 +143,7 @@ public final class VideoIndex implements LibrarySearch, Closeable {
 
     /** What identifies a model's embeddings: a hash of its weights' identity and its config. */
     static String modelKey(VideoTextModel model) {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(Scoring.modelKey(model)
-                    .getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(digest).substring(0, 32);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return LibraryFiles.sha256Hex(Scoring.modelKey(model), 32);
     }
 
     public Path dir() {
@@ -183,7 +173,8 @@ public final class VideoIndex implements LibrarySearch, Closeable {
                     text = model.textFeatures(List.of(query.text()), manager);
                     vector = unit(text.toFloatArray());
                 } else if (query.likeFile() != null) {
-                    vector = unit(embed(query.likeFile(), query.likeSeconds()));
+                    vector = unit(embed(query.likeFile(), query.likeSeconds(), Moments.parse(((DirectoryReader)
+                            searcher.getIndexReader()).getIndexCommit().getUserData().getOrDefault(MOMENTS, "none"))));
                 } else {
                     Document like = byId(searcher, query.likeEntry()).orElseThrow(() ->
                             new SearchException("no entry '" + query.likeEntry() + "' in this index"));
@@ -212,38 +203,27 @@ public final class VideoIndex implements LibrarySearch, Closeable {
 
     /**
      * The model's features of a video file: the whole video, or the window of the index's moment length around
-     * {@code atSeconds} (8 s when the index has no moments), sampled as the index samples its entries.
+     * {@code atSeconds} (8 s when the index has no moments), sampled and decoded as the index does its entries.
      */
-    private float[] embed(String spec, Double atSeconds) {
+    private float[] embed(String spec, Double atSeconds, Moments moments) {
         int frames = model.videoInput().frames();
         dev.vclip.video.ClipImageProcessor processor = dev.vclip.video.ClipImageProcessor.forImageSize(
                 model.config().vision().imageSize());
         try (dev.vclip.video.VideoSource video = dev.vclip.video.VideoSources.open(spec)) {
             dev.vclip.video.VideoInfo info = video.info();
-            int[] picked;
+            Moments.Span span;
             if (atSeconds == null) {
-                picked = new dev.vclip.video.Sampling.SegmentMiddle(frames, 1).views(info.frameCount(), info.fps())[0];
+                span = Moments.whole(info.frameCount(), info.fps(), frames);
             } else {
                 if (atSeconds > info.durationSeconds()) {
                     throw new SearchException(spec + ": the video lasts " + info.durationSeconds() + " s; no second "
                             + atSeconds);
                 }
-                double moment = status().momentSeconds();
-                double window = moment > 0 ? moment : Moments.DEFAULT.windowSeconds();
-                double start = Math.max(0, Math.min(atSeconds - window / 2, info.durationSeconds() - window));
-                int first = (int) Math.floor(start * info.fps());
-                int end = Math.min(info.frameCount(), Math.max(first + 1, (int) Math.round((start + window) * info.fps())));
-                picked = new dev.vclip.video.Sampling.FrameRange(Math.min(first, info.frameCount() - 1), Math.max(end,
-                        Math.min(first, info.frameCount() - 1) + 1), frames).views(info.frameCount(), info.fps())[0];
+                span = (moments.none() ? Moments.DEFAULT : moments).around(atSeconds, info.frameCount(), info.fps(),
+                        frames);
             }
-            int size = processor.cropHeight();
-            float[] pixels = new float[frames * 3 * size * size];
-            int offset = 0;
-            for (dev.vclip.video.RgbFrame f : video.read(picked)) {
-                offset += processor.normalize(processor.resizeAndCrop(f), pixels, offset);
-            }
-            return new VideoEncoder(model, null, null, 1, 1).encodeClips(List.of(
-                    new dev.vclip.task.ClipSampler.Clips(1, frames, size, pixels))).get(0).features();
+            return new VideoEncoder(model, null, null, 1, 1).encodeClips(List.of(IndexRun.decodeSpans(video,
+                    List.of(span), frames, processor, null))).get(0).features();
         }
     }
 
