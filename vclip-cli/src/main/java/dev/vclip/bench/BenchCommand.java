@@ -21,6 +21,8 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 
+import static dev.vclip.bench.Stats.median;
+
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks, each against a baseline run side "
         + "by side: model, pipeline, search, decode, data, localize, fp16, centerclip.", subcommands = {
         BenchCommand.ModelBench.class, PipelineBench.class, SearchBench.class, DecodeBench.class, DataBench.class,
@@ -249,10 +251,6 @@ public final class BenchCommand implements Runnable {
         static ModelConfig meanPoolBaseline(ModelConfig c) {
             return new ModelConfig(dev.vclip.model.ModelFamilies.require("clip"), c.projectionDim(),
                     c.logitScaleInitValue(), c.text(), c.vision(), dev.vclip.model.Clip.Config.NONE);
-        }
-
-        private static double median(double[] values) {
-            return Stats.median(values);
         }
 
         private static double min(double[] values) {

@@ -46,6 +46,8 @@ import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
+import static dev.vclip.bench.Stats.median;
+
 /**
  * What CenterCLIP's token clustering (Zhao et al., SIGIR 2022) buys inside a CLIP4Clip ViT on this machine, against
  * the claims of the paper (training memory −35 %, inference up to 14 % faster, spectral clustering about 2× slower
@@ -715,10 +717,6 @@ final class CenterClipBench extends VclipCommand {
                     .put("over_load_ratio", (double) r.memory().aboveLoad() / base.memory().aboveLoad())
                     .put("peak_reset", r.memory().reset());
         }
-    }
-
-    private static double median(double[] values) {
-        return Stats.median(values);
     }
 
     /** Progress lines on standard error, with the seconds since the start. */

@@ -23,6 +23,8 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.stream.Stream;
 
+import static dev.vclip.bench.Stats.median;
+
 @Command(name = "pipeline", mixinStandardHelpOptions = true, description = {
         "End to end against the model alone: videos per second when every video of a folder is decoded, sampled, "
                 + "resized and encoded as vclip zeroshot does it (decoding on --workers threads ahead of the model), "
@@ -151,7 +153,4 @@ final class PipelineBench extends VclipCommand {
         return limit == null ? specs : specs.subList(0, Math.min(limit, specs.size()));
     }
 
-    private static double median(double[] values) {
-        return Stats.median(values);
-    }
 }
