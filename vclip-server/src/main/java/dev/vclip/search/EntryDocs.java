@@ -45,12 +45,7 @@ final class EntryDocs {
     static final String CONTEXT_TOKENS = "context_tokens";
     static final String THUMBNAIL = "thumbnail";
 
-    /** An entry's stored data as one record (what a document holds). */
-    record Stored(IndexEntry entry, float[] unit, float[] features, int contextTokens, float[] context,
-                  byte[] thumbnail) {
-    }
-
-    static Document toDocument(Stored s) {
+    static Document toDocument(StoredEntry s) {
         IndexEntry e = s.entry();
         Document d = new Document();
         d.add(new StringField(ID, e.id(), Field.Store.YES));
@@ -83,19 +78,19 @@ final class EntryDocs {
                 number(d, SIZE).longValue(), number(d, MODIFIED).longValue(), d.get(HASH));
     }
 
-    static Stored stored(Document d) {
+    static StoredEntry stored(Document d) {
         BytesRef context = d.getBinaryValue(CONTEXT);
         BytesRef thumb = d.getBinaryValue(THUMBNAIL);
-        return new Stored(entry(d), floats(d.getBinaryValue(VECTOR_STORED)), floats(d.getBinaryValue(FEATURES)),
+        return new StoredEntry(entry(d), floats(d.getBinaryValue(VECTOR_STORED)), floats(d.getBinaryValue(FEATURES)),
                 context == null ? 0 : number(d, CONTEXT_TOKENS).intValue(), context == null ? null : floats(context),
                 thumb == null ? null : java.util.Arrays.copyOfRange(thumb.bytes, thumb.offset, thumb.offset + thumb.length));
     }
 
     /** The same stored data under a new path and video id (a moved file): nothing is embedded again. */
-    static Stored moved(Stored s, String path, String videoId, long size, long modified) {
+    static StoredEntry moved(StoredEntry s, String path, String videoId, long size, long modified) {
         IndexEntry e = s.entry();
         String id = videoId + e.id().substring(e.id().indexOf('-'));
-        return new Stored(new IndexEntry(id, videoId, path, e.start(), e.end(), e.duration(), e.whole(), size,
+        return new StoredEntry(new IndexEntry(id, videoId, path, e.start(), e.end(), e.duration(), e.whole(), size,
                 modified, e.hash()), s.unit(), s.features(), s.contextTokens(), s.context(), s.thumbnail());
     }
 

@@ -39,6 +39,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.locks.Lock;
 import java.util.stream.Collectors;
 
 /**
@@ -87,7 +88,7 @@ public final class IndexRun {
     }
 
     /** One decoded video: its entries' spans, normalised pixels (whole video first) and thumbnails. */
-    private record Decoded(LibraryFiles.VideoFile file, VideoInfo info, List<Moments.Span> spans,
+    private record Decoded(LibraryFiles.VideoFile file, String source, VideoInfo info, List<Moments.Span> spans,
                            ClipSampler.Clips clips, List<byte[]> thumbnails, String hash) {
         /** A long video's encoding, read in chunks on the model's thread. */
         record Streamed(VideoEncoder.Encoded encoded, List<byte[]> thumbnails, long modelNanos) {
@@ -98,23 +99,111 @@ public final class IndexRun {
     public static Report run(Path dir, VideoTextModel model, List<LibraryFiles.VideoFile> files, Options options,
                              Progress.Factory progress) {
         long start = System.nanoTime();
+        return write(dir, VideoIndex.modelKey(model), options.modelDir(), options.moments(), options.rebuild(),
+                (writer, commitData, moments, fresh) -> new Updater(writer, commitData, model, moments, options,
+                        progress, start).update(files, fresh));
+    }
+
+    /**
+     * One video of an index embedded elsewhere ({@code vclip spark-embed} writes them to Parquet): its entries (whole
+     * video first), or, when it failed there, none and the reason.
+     */
+    public record EmbeddedVideo(String path, List<StoredEntry> entries, String error) {
+        public EmbeddedVideo {
+            if ((error == null) == entries.isEmpty()) {
+                throw new IllegalArgumentException(path + ": a video has entries or an error, not both or neither");
+            }
+        }
+    }
+
+    /**
+     * Builds or updates the index in {@code dir} from videos embedded elsewhere by the model whose key
+     * ({@link VideoIndex#modelKey}) is {@code modelKey}, with {@code moments}. A video already indexed under the same
+     * path with the same content hash is left as it is; one with another hash is replaced; videos not in
+     * {@code videos} are kept (the input may be part of a corpus). Failed videos are recorded as skipped. Commits every
+     * {@code commitEvery} videos, so a killed import keeps what it committed.
+     */
+    public static Report importEntries(Path dir, String modelKey, Path modelDir, Moments moments, boolean rebuild,
+                                       java.util.Iterator<EmbeddedVideo> videos, int commitEvery,
+                                       Progress.Factory progress) {
+        long start = System.nanoTime();
+        return write(dir, modelKey, modelDir, moments, rebuild, (writer, commitData, kept, fresh) -> {
+            if (!kept.equals(moments)) {
+                throw new SearchException(dir + ": holds moments " + kept + ", the embeddings have " + moments
+                        + "; start over with --rebuild");
+            }
+            Map<String, String> hashes = new HashMap<>();
+            if (!fresh) {
+                try (DirectoryReader reader = DirectoryReader.open(writer)) {
+                    IndexSearcher searcher = new IndexSearcher(reader);
+                    for (ScoreDoc sd : searcher.search(new TermQuery(new Term(EntryDocs.KIND, EntryDocs.KIND_VIDEO)),
+                            Math.max(1, reader.maxDoc())).scoreDocs) {
+                        IndexEntry e = EntryDocs.entry(searcher.storedFields().document(sd.doc));
+                        hashes.put(e.videoId(), e.hash());
+                    }
+                }
+            }
+            List<IndexStatus.Skipped> skipped = new ArrayList<>(); // as for a run: the last run's, not a history
+            int count = 0;
+            int embedded = 0;
+            int unchanged = 0;
+            int entries = 0;
+            double videoSeconds = 0;
+            try (Progress bar = progress.start("index: import embedded videos", -1)) {
+                while (videos.hasNext()) {
+                    EmbeddedVideo v = videos.next();
+                    count++;
+                    if (v.error() != null) {
+                        skipped.add(new IndexStatus.Skipped(v.path(), v.error()));
+                    } else {
+                        IndexEntry whole = v.entries().get(0).entry();
+                        if (whole.hash().equals(hashes.get(whole.videoId()))) {
+                            unchanged++;
+                        } else {
+                            writer.updateDocuments(new Term(EntryDocs.VIDEO, whole.videoId()),
+                                    v.entries().stream().map(EntryDocs::toDocument).toList());
+                            embedded++;
+                            entries += v.entries().size();
+                            videoSeconds += whole.duration();
+                        }
+                    }
+                    bar.stepTo(count);
+                    if (count % commitEvery == 0) {
+                        commit(writer, commitData, skipped);
+                    }
+                }
+                commit(writer, commitData, skipped);
+            }
+            return new Report(count, embedded, unchanged, 0, 0, entries, List.copyOf(skipped),
+                    (System.nanoTime() - start) / 1e9, 0, videoSeconds);
+        });
+    }
+
+    /** What a run does with the open writer: {@code moments} are those the index keeps. */
+    private interface WriterWork {
+        Report apply(IndexWriter writer, Map<String, String> commitData, Moments moments, boolean fresh)
+                throws IOException;
+    }
+
+    /** Opens (or creates, or with {@code rebuild} starts over) the index for {@code modelKey} and runs {@code work}. */
+    private static Report write(Path dir, String modelKey, Path modelDir, Moments requested, boolean rebuild,
+                                WriterWork work) {
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {
             throw new SearchException(dir + ": cannot create the index folder: " + e.getMessage(), e);
         }
-        String modelKey = VideoIndex.modelKey(model);
         try (Directory directory = FSDirectory.open(dir)) {
             // --rebuild starts over without reading what is there (which may be another format, or damaged)
-            Map<String, String> previous = !options.rebuild() && DirectoryReader.indexExists(directory)
+            Map<String, String> previous = !rebuild && DirectoryReader.indexExists(directory)
                     ? VideoIndex.commitData(dir) : Map.of();
-            boolean fresh = previous.isEmpty() || options.rebuild();
+            boolean fresh = previous.isEmpty() || rebuild;
             if (!fresh && !modelKey.equals(previous.get(VideoIndex.MODEL_KEY))) {
                 throw new SearchException(dir + ": made with another model (" + previous.getOrDefault(
                         VideoIndex.MODEL_DIR, "?") + "); index with that model, or start over with --rebuild");
             }
-            Moments moments = fresh ? options.moments() : Moments.parse(previous.get(VideoIndex.MOMENTS));
-            if (!fresh && !options.moments().equals(moments)) {
+            Moments moments = fresh ? requested : Moments.parse(previous.get(VideoIndex.MOMENTS));
+            if (!fresh && !requested.equals(moments)) {
                 LOG.log(System.Logger.Level.INFO, dir + " keeps its moments " + moments + " (--rebuild to change them)");
             }
             IndexWriterConfig config = new IndexWriterConfig().setOpenMode(fresh
@@ -124,17 +213,28 @@ public final class IndexRun {
                 Map<String, String> commitData = new LinkedHashMap<>();
                 commitData.put(VideoIndex.FORMAT, VideoIndex.FORMAT_VERSION);
                 commitData.put(VideoIndex.MODEL_KEY, modelKey);
-                if (options.modelDir() != null) {
-                    commitData.put(VideoIndex.MODEL_DIR, options.modelDir().toAbsolutePath().normalize().toString());
+                if (modelDir != null) {
+                    commitData.put(VideoIndex.MODEL_DIR, modelDir.toAbsolutePath().normalize().toString());
                 } else if (previous.containsKey(VideoIndex.MODEL_DIR) && !fresh) {
                     commitData.put(VideoIndex.MODEL_DIR, previous.get(VideoIndex.MODEL_DIR));
                 }
                 commitData.put(VideoIndex.MOMENTS, moments.toString());
-                return new Updater(writer, commitData, model, moments, options, progress, start).update(files, fresh);
+                return work.apply(writer, commitData, moments, fresh);
             }
         } catch (IOException e) {
             throw new UncheckedIOException(dir + ": " + e.getMessage(), e);
         }
+    }
+
+    /** Commits with the run's skipped videos in the commit data (what {@code --status} lists). */
+    private static void commit(IndexWriter writer, Map<String, String> commitData, List<IndexStatus.Skipped> skipped)
+            throws IOException {
+        ArrayNode list = new ObjectMapper().createArrayNode();
+        skipped.forEach(s -> list.addObject().put("path", s.path()).put("reason", s.reason()));
+        Map<String, String> data = new LinkedHashMap<>(commitData);
+        data.put(VideoIndex.SKIPPED, list.toString());
+        writer.setLiveCommitData(data.entrySet());
+        writer.commit();
     }
 
     /** The state of one run. */
@@ -258,7 +358,7 @@ public final class IndexRun {
                 IndexSearcher searcher = new IndexSearcher(reader);
                 for (ScoreDoc sd : searcher.search(new TermQuery(new Term(EntryDocs.VIDEO, from.videoId())),
                         Math.max(1, reader.maxDoc())).scoreDocs) {
-                    EntryDocs.Stored s = EntryDocs.stored(searcher.storedFields().document(sd.doc));
+                    StoredEntry s = EntryDocs.stored(searcher.storedFields().document(sd.doc));
                     docs.add(EntryDocs.toDocument(EntryDocs.moved(s, to.spec(), videoId, to.size(), to.modified())));
                 }
             }
@@ -281,7 +381,7 @@ public final class IndexRun {
             try (Progress bar = progress.start("index: embed videos (MB)", Math.max(1, Math.round(totalBytes / 1e6)));
                  PrefetchLoader<LibraryFiles.VideoFile, Decoded> loader = PrefetchLoader.start(files,
                          options.workers(), 2 * options.workers() + 2,
-                         (f, i) -> decode(f, hashes.get(i), frames, processor, moments), null)) {
+                         (f, i) -> decode(f, f.spec(), hashes.get(i), frames, processor, moments), null)) {
                 for (PrefetchLoader.Result<LibraryFiles.VideoFile, Decoded> r : loader) {
                     if (r instanceof PrefetchLoader.Failed<LibraryFiles.VideoFile, Decoded> failed) {
                         skipped.add(new IndexStatus.Skipped(failed.item().spec(), failed.reason()));
@@ -289,17 +389,9 @@ public final class IndexRun {
                     } else {
                         Decoded d = ((PrefetchLoader.Loaded<LibraryFiles.VideoFile, Decoded>) r).value();
                         try {
-                            if (d.clips() == null) {
-                                Decoded.Streamed st = streamed(d, encoder, frames, processor);
-                                modelNanos += st.modelNanos();
-                                d = new Decoded(d.file(), d.info(), d.spans(), null, st.thumbnails(), d.hash());
-                                write(d, st.encoded());
-                            } else {
-                                long t = System.nanoTime();
-                                VideoEncoder.Encoded encoded = encoder.encodeClips(List.of(d.clips())).get(0);
-                                modelNanos += System.nanoTime() - t;
-                                write(d, encoded);
-                            }
+                            long[] nanos = new long[1];
+                            write(d, encode(d, encoder, frames, processor, null, nanos));
+                            modelNanos += nanos[0];
                         } catch (RuntimeException e) {
                             skipped.add(new IndexStatus.Skipped(d.file().spec(), e.getMessage()));
                         }
@@ -315,36 +407,17 @@ public final class IndexRun {
             }
         }
 
-        private void write(Decoded d, VideoEncoder.Encoded encoded) throws IOException {
-            String videoId = videoId(d.file().spec());
-            int dim = encoded.dim();
-            int tokens = encoded.contextTokens();
-            List<Document> docs = new ArrayList<>();
-            for (int c = 0; c < d.spans().size(); c++) {
-                Moments.Span span = d.spans().get(c);
-                float[] features = java.util.Arrays.copyOfRange(encoded.features(), c * dim, (c + 1) * dim);
-                float[] context = encoded.context() == null ? null
-                        : java.util.Arrays.copyOfRange(encoded.context(), c * tokens * dim, (c + 1) * tokens * dim);
-                IndexEntry entry = new IndexEntry(videoId + "-" + (span.whole() ? "v" : "m" + c), videoId,
-                        d.file().spec(), span.start(), span.end(), d.info().durationSeconds(), span.whole(),
-                        d.file().size(), d.file().modified(), d.hash());
-                docs.add(EntryDocs.toDocument(new EntryDocs.Stored(entry, VideoIndex.unit(features), features, tokens,
-                        context, d.thumbnails().get(c))));
-            }
+        private void write(Decoded d, List<StoredEntry> entries) throws IOException {
+            List<Document> docs = entries.stream().map(EntryDocs::toDocument).toList();
             // one video's entries together, replacing those of an earlier version of the file in the same commit
-            writer.updateDocuments(new Term(EntryDocs.VIDEO, videoId), docs);
+            writer.updateDocuments(new Term(EntryDocs.VIDEO, entries.get(0).entry().videoId()), docs);
             entriesAdded += docs.size();
             embedded++;
             videoSeconds += d.info().durationSeconds();
         }
 
         private void commit() throws IOException {
-            ArrayNode list = new ObjectMapper().createArrayNode();
-            skipped.forEach(s -> list.addObject().put("path", s.path()).put("reason", s.reason()));
-            Map<String, String> data = new LinkedHashMap<>(commitData);
-            data.put(VideoIndex.SKIPPED, list.toString());
-            writer.setLiveCommitData(data.entrySet());
-            writer.commit();
+            IndexRun.commit(writer, commitData, skipped);
         }
     }
 
@@ -358,20 +431,20 @@ public final class IndexRun {
     static final int SPANS_PER_CHUNK = 16;
 
     /** Opens a video and decodes its spans, unless there are too many to hold: then only the plan (clips null). */
-    private static Decoded decode(LibraryFiles.VideoFile file, String hash, int frames, ClipImageProcessor processor,
-                                  Moments moments) {
-        try (VideoSource video = VideoSources.open(file.spec())) {
+    private static Decoded decode(LibraryFiles.VideoFile file, String source, String hash, int frames,
+                                  ClipImageProcessor processor, Moments moments) {
+        try (VideoSource video = VideoSources.open(source)) {
             VideoInfo info = video.info();
             if (info.frameCount() < 1) {
                 throw new SearchException(file.spec() + ": no frames");
             }
             List<Moments.Span> spans = moments.plan(info.frameCount(), info.fps(), frames);
             if (spans.size() > PREFETCHED_SPANS) {
-                return new Decoded(file, info, spans, null, null, hash);
+                return new Decoded(file, source, info, spans, null, null, hash);
             }
             List<byte[]> thumbnails = new ArrayList<>();
             ClipSampler.Clips clips = decodeSpans(video, spans, frames, processor, thumbnails);
-            return new Decoded(file, info, spans, clips, thumbnails, hash);
+            return new Decoded(file, source, info, spans, clips, thumbnails, hash);
         }
     }
 
@@ -397,16 +470,17 @@ public final class IndexRun {
     }
 
     /** A long video on the model's thread: chunks of spans decoded and encoded in turn; one result as if at once. */
-    private static Decoded.Streamed streamed(Decoded d, VideoEncoder encoder, int frames, ClipImageProcessor processor) {
+    private static Decoded.Streamed streamed(Decoded d, VideoEncoder encoder, int frames, ClipImageProcessor processor,
+                                             Lock modelLock) {
         List<byte[]> thumbnails = new ArrayList<>();
         List<VideoEncoder.Encoded> parts = new ArrayList<>();
         long modelNanos = 0;
-        try (VideoSource video = VideoSources.open(d.file().spec())) {
+        try (VideoSource video = VideoSources.open(d.source())) {
             for (int from = 0; from < d.spans().size(); from += SPANS_PER_CHUNK) {
                 ClipSampler.Clips clips = decodeSpans(video, d.spans().subList(from, Math.min(d.spans().size(),
                         from + SPANS_PER_CHUNK)), frames, processor, thumbnails);
                 long t = System.nanoTime();
-                parts.add(encoder.encodeClips(List.of(clips)).get(0));
+                parts.add(encodeHolding(modelLock, encoder, clips));
                 modelNanos += System.nanoTime() - t;
             }
         }
@@ -425,6 +499,72 @@ public final class IndexRun {
         }
         return new Decoded.Streamed(new VideoEncoder.Encoded(clip, dim, features, tokens, context), thumbnails,
                 modelNanos);
+    }
+
+    /**
+     * One decoded video through the model: its entries, whole video first ({@code modelNanos[0]} gets the time spent
+     * in the model's forward passes).
+     */
+    private static List<StoredEntry> encode(Decoded d, VideoEncoder encoder, int frames, ClipImageProcessor processor,
+                                            Lock modelLock, long[] modelNanos) {
+        if (d.clips() == null) {
+            Decoded.Streamed st = streamed(d, encoder, frames, processor, modelLock);
+            modelNanos[0] += st.modelNanos();
+            return entries(d, st.encoded(), st.thumbnails());
+        }
+        long t = System.nanoTime();
+        VideoEncoder.Encoded encoded = encodeHolding(modelLock, encoder, d.clips());
+        modelNanos[0] += System.nanoTime() - t;
+        return entries(d, encoded, d.thumbnails());
+    }
+
+    private static VideoEncoder.Encoded encodeHolding(Lock modelLock, VideoEncoder encoder, ClipSampler.Clips clips) {
+        if (modelLock == null) {
+            return encoder.encodeClips(List.of(clips)).get(0);
+        }
+        modelLock.lock();
+        try {
+            return encoder.encodeClips(List.of(clips)).get(0);
+        } finally {
+            modelLock.unlock();
+        }
+    }
+
+    /** A video's entries from its encoding: one per span, ids {@code <video id>-v} and {@code <video id>-m<k>}. */
+    private static List<StoredEntry> entries(Decoded d, VideoEncoder.Encoded encoded, List<byte[]> thumbnails) {
+        String videoId = videoId(d.file().spec());
+        int dim = encoded.dim();
+        int tokens = encoded.contextTokens();
+        List<StoredEntry> entries = new ArrayList<>();
+        for (int c = 0; c < d.spans().size(); c++) {
+            Moments.Span span = d.spans().get(c);
+            float[] features = java.util.Arrays.copyOfRange(encoded.features(), c * dim, (c + 1) * dim);
+            float[] context = encoded.context() == null ? null
+                    : java.util.Arrays.copyOfRange(encoded.context(), c * tokens * dim, (c + 1) * tokens * dim);
+            IndexEntry entry = new IndexEntry(videoId + "-" + (span.whole() ? "v" : "m" + c), videoId,
+                    d.file().spec(), span.start(), span.end(), d.info().durationSeconds(), span.whole(),
+                    d.file().size(), d.file().modified(), d.hash());
+            entries.add(StoredEntry.of(entry, features, tokens, context, thumbnails.get(c)));
+        }
+        return entries;
+    }
+
+    /**
+     * Embeds one video exactly as {@link #run} does, on the calling thread: its entries, whole video first, then its
+     * moments. {@code asIndexed} is the video as the index will name it (path or URI, size, modification time);
+     * {@code source} is where its bytes are read from (the same path, or a local copy of a remote file); {@code hash}
+     * is its content hash ({@link LibraryFiles.VideoFile#contentHash()} of the bytes read). {@code modelLock}, when
+     * not null, is held during the model's forward passes only: threads that share one model (the tasks of a Spark
+     * executor) then decode in parallel and run the model one at a time on all of its threads.
+     *
+     * @throws RuntimeException naming {@code asIndexed} when the video cannot be read or has no frames
+     */
+    public static List<StoredEntry> embedVideo(VideoTextModel model, Moments moments, LibraryFiles.VideoFile asIndexed,
+                                               String source, String hash, Lock modelLock) {
+        int frames = model.videoInput().frames();
+        ClipImageProcessor processor = ClipImageProcessor.forImageSize(model.config().vision().imageSize());
+        Decoded d = decode(asIndexed, source, hash, frames, processor, moments);
+        return encode(d, new VideoEncoder(model, null, null, 1, 1), frames, processor, modelLock, new long[1]);
     }
 
     static byte[] jpeg(RgbFrame frame) {
@@ -447,7 +587,7 @@ public final class IndexRun {
     }
 
     /** A video's id: a hash of its path as indexed (its entries are {@code <id>-v} and {@code <id>-m<k>}). */
-    static String videoId(String spec) {
+    public static String videoId(String spec) {
         return LibraryFiles.sha256Hex(spec, 16);
     }
 

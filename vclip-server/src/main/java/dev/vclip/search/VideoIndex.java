@@ -142,7 +142,8 @@ public final class VideoIndex implements LibrarySearch, Closeable {
     }
 
     /** What identifies a model's embeddings: a hash of its weights' identity and its config. */
-    static String modelKey(VideoTextModel model) {
+    /** The key an index records for the model it was made with: its weights' identity and configuration, hashed. */
+    public static String modelKey(VideoTextModel model) {
         return LibraryFiles.sha256Hex(Scoring.modelKey(model), 32);
     }
 
@@ -187,7 +188,7 @@ public final class VideoIndex implements LibrarySearch, Closeable {
                         Math.max(1, searcher.getIndexReader().maxDoc()))
                         : searcher.search(new KnnFloatVectorQuery(EntryDocs.VECTOR, vector, candidates, filter),
                         candidates);
-                List<EntryDocs.Stored> found = new ArrayList<>();
+                List<StoredEntry> found = new ArrayList<>();
                 for (ScoreDoc sd : top.scoreDocs) {
                     found.add(EntryDocs.stored(searcher.storedFields().document(sd.doc)));
                 }
@@ -248,11 +249,11 @@ public final class VideoIndex implements LibrarySearch, Closeable {
     }
 
     /** The model's logits of the text against each candidate: X-CLIP's prompt uses the stored context. */
-    private double[] logits(List<EntryDocs.Stored> found, NDArray text, NDManager manager) {
+    private double[] logits(List<StoredEntry> found, NDArray text, NDManager manager) {
         double[] scores = new double[found.size()];
         for (int from = 0; from < found.size(); from += RERANK_CHUNK) {
             List<VideoEncoder.Encoded> chunk = new ArrayList<>();
-            for (EntryDocs.Stored s : found.subList(from, Math.min(found.size(), from + RERANK_CHUNK))) {
+            for (StoredEntry s : found.subList(from, Math.min(found.size(), from + RERANK_CHUNK))) {
                 chunk.add(new VideoEncoder.Encoded(1, s.features().length, s.features(), s.contextTokens(),
                         s.context()));
             }
@@ -267,7 +268,7 @@ public final class VideoIndex implements LibrarySearch, Closeable {
         return scores;
     }
 
-    private static double[] cosines(List<EntryDocs.Stored> found, float[] vector) {
+    private static double[] cosines(List<StoredEntry> found, float[] vector) {
         double[] scores = new double[found.size()];
         for (int i = 0; i < scores.length; i++) {
             float[] u = found.get(i).unit();
@@ -285,7 +286,7 @@ public final class VideoIndex implements LibrarySearch, Closeable {
      * grows, the score stays the best one), so a long matching scene is one hit, not a wall of near-duplicates. Only
      * moments scoring at least the K-th best candidate join: a hit does not spread over a weakly matching tail.
      */
-    static List<SearchHit> merge(List<EntryDocs.Stored> found, double[] scores, int top) {
+    static List<SearchHit> merge(List<StoredEntry> found, double[] scores, int top) {
         Integer[] order = new Integer[found.size()];
         for (int i = 0; i < order.length; i++) {
             order[i] = i;
@@ -344,7 +345,8 @@ public final class VideoIndex implements LibrarySearch, Closeable {
         return new SearchHit(span, hit.score(), hit.mergedMoments() + count);
     }
 
-    static float[] unit(float[] v) {
+    /** {@code v} scaled to length 1 (a zero vector stays zero): the vector an entry is searched by. */
+    public static float[] unit(float[] v) {
         double norm = 0;
         for (float x : v) {
             norm += x * x;

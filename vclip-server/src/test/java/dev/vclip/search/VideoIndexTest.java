@@ -293,11 +293,11 @@ class VideoIndexTest {
 
     @Test
     void onlyMomentsThatWouldMakeTheListWidenAHit() {
-        List<EntryDocs.Stored> found = new ArrayList<>();
+        List<StoredEntry> found = new ArrayList<>();
         double[] scores = {9, 8, 1, 7};
         double[][] spans = {{0, 8}, {4, 12}, {8, 16}, {40, 48}};
         for (double[] s : spans) {
-            found.add(new EntryDocs.Stored(new IndexEntry("v-m" + (int) s[0], "v", "a.mp4", s[0], s[1], 60, false, 1, 1,
+            found.add(new StoredEntry(new IndexEntry("v-m" + (int) s[0], "v", "a.mp4", s[0], s[1], 60, false, 1, 1,
                     "h"), new float[]{1}, new float[]{1}, 0, null, null));
         }
         List<SearchHit> hits = VideoIndex.merge(found, scores, 2);

@@ -1,0 +1,178 @@
+package dev.vclip.spark;
+
+import dev.vclip.search.IndexRun;
+import dev.vclip.search.IndexStatus;
+import dev.vclip.search.LibraryFiles;
+import dev.vclip.search.Moments;
+import dev.vclip.search.StoredEntry;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Embeds a video corpus on Spark: lists the videos on the driver, spreads them over partitions by a hash of their
+ * path, and on each executor encodes every video's whole entry and moments exactly as {@code vclip index} does
+ * ({@link IndexRun#embedVideo}), with the executor's one shared model ({@link ExecutorModel}). The rows
+ * ({@link EmbeddingsParquet}) are written as Parquet by Spark's file output commit protocol: a task's file becomes
+ * part of the output only when that task attempt commits, and the job's output only when the job commits, so retried
+ * and speculative attempts leave exactly one row per entry. A video that cannot be read becomes a row with its error;
+ * it never fails the job.
+ */
+public final class CorpusEmbedding {
+    private static final System.Logger LOG = System.getLogger(CorpusEmbedding.class.getName());
+
+    private CorpusEmbedding() {
+    }
+
+    /**
+     * @param inputs     folders, videos, list files or tar archives (local), or Hadoop URIs (folders, videos, list
+     *                   files)
+     * @param model      the model folder, the same path on every executor (shared storage) or a Hadoop URI
+     * @param output     the Parquet output folder (a Hadoop URI or local path every executor can write)
+     * @param moments    the moment windows
+     * @param partitions partitions (tasks); 0: about four per core of the cluster, at most one per video
+     * @param overwrite  replace an existing output instead of refusing
+     */
+    public record Options(List<String> inputs, String model, String output, Moments moments, int partitions,
+                          boolean overwrite) {
+        public Options {
+            if (inputs.isEmpty()) {
+                throw new SparkJobException("no input: name at least one folder, video, list file or URI");
+            }
+            if (partitions < 0) {
+                throw new SparkJobException("partitions must be 0 (automatic) or more, got " + partitions);
+            }
+        }
+    }
+
+    /** What a run did: videos listed, embedded and failed (listing problems included), rows written, seconds. */
+    public record Summary(String output, long videos, long embedded, long failed, long rows, int partitions,
+                          double seconds, List<IndexStatus.Skipped> failures) {
+        public double videosPerMinute() {
+            return seconds > 0 ? 60 * videos / seconds : 0;
+        }
+    }
+
+    /** Runs the job on {@code spark}'s cluster; see the class comment. */
+    public static Summary run(SparkSession spark, Options options) {
+        long start = System.nanoTime();
+        org.apache.hadoop.conf.Configuration conf = spark.sparkContext().hadoopConfiguration();
+        refuseExisting(options, conf);
+        VideoInputs.Listing listing = VideoInputs.list(options.inputs(), conf);
+        StructType listed = new StructType().add("spec", DataTypes.StringType, false)
+                .add("size", DataTypes.LongType, false).add("modified", DataTypes.LongType, false)
+                .add("problem", DataTypes.StringType, true);
+        List<Row> rows = new ArrayList<>();
+        listing.videos().forEach(v -> rows.add(RowFactory.create(v.spec(), v.size(), v.modified(), null)));
+        listing.problems().forEach(p -> rows.add(RowFactory.create(p.path(), -1L, -1L, p.reason())));
+        if (rows.isEmpty()) {
+            throw new SparkJobException(String.join(", ", options.inputs()) + ": no videos found");
+        }
+        int partitions = options.partitions() > 0 ? options.partitions()
+                : Math.max(1, Math.min(rows.size(), 4 * spark.sparkContext().defaultParallelism()));
+        Dataset<Row> videos = spark.createDataFrame(rows, listed)
+                // by a hash of the path: a retried task gets the same videos again
+                .repartition(partitions, functions.col("spec"));
+        Dataset<Row> entries = videos.mapPartitions(new EmbedPartition(options.model(), options.moments().toString(),
+                VideoInputs.entries(conf)), Encoders.row(EmbeddingsParquet.SCHEMA));
+        entries.write().mode(options.overwrite() ? SaveMode.Overwrite : SaveMode.ErrorIfExists)
+                .parquet(options.output());
+        Dataset<Row> written = spark.read().parquet(options.output());
+        long rowCount = written.count();
+        List<IndexStatus.Skipped> failures = written.filter(functions.col(EmbeddingsParquet.ERROR).isNotNull())
+                .select(EmbeddingsParquet.PATH, EmbeddingsParquet.ERROR).collectAsList().stream()
+                .map(r -> new IndexStatus.Skipped(r.getString(0), r.getString(1))).toList();
+        long embeddedVideos = written.filter(functions.col(EmbeddingsParquet.WHOLE).equalTo(true)).count();
+        double seconds = (System.nanoTime() - start) / 1e9;
+        LOG.log(System.Logger.Level.INFO, String.format(java.util.Locale.ROOT,
+                "%d videos (%d failed) in %.1f s on %d partitions", rows.size(), failures.size(), seconds, partitions));
+        return new Summary(options.output(), rows.size(), embeddedVideos, failures.size(), rowCount, partitions, seconds,
+                failures);
+    }
+
+    /** An existing output is kept unless {@code overwrite}: checked before hours of embedding, not after. */
+    private static void refuseExisting(Options options, org.apache.hadoop.conf.Configuration conf) {
+        if (options.overwrite()) {
+            return;
+        }
+        try {
+            org.apache.hadoop.fs.Path out = new org.apache.hadoop.fs.Path(options.output());
+            if (out.getFileSystem(conf).exists(out)) {
+                throw new SparkJobException(options.output() + ": exists; choose another output, or --overwrite");
+            }
+        } catch (java.io.IOException e) {
+            throw new SparkJobException(options.output() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** One partition's videos through the executor's model, lazily: one video's rows at a time. */
+    static final class EmbedPartition implements org.apache.spark.api.java.function.MapPartitionsFunction<Row, Row> {
+        private static final long serialVersionUID = 1L;
+        private final String model;
+        private final String moments;
+        private final Map<String, String> hadoopConf;
+
+        EmbedPartition(String model, String moments, Map<String, String> hadoopConf) {
+            this.model = model;
+            this.moments = moments;
+            this.hadoopConf = new java.util.HashMap<>(hadoopConf);
+        }
+
+        @Override
+        public Iterator<Row> call(Iterator<Row> videos) {
+            return new Iterator<>() {
+                private Iterator<Row> current = Collections.emptyIterator();
+
+                @Override
+                public boolean hasNext() {
+                    while (!current.hasNext() && videos.hasNext()) {
+                        current = embed(videos.next());
+                    }
+                    return current.hasNext();
+                }
+
+                @Override
+                public Row next() {
+                    if (!hasNext()) {
+                        throw new java.util.NoSuchElementException();
+                    }
+                    return current.next();
+                }
+            };
+        }
+
+        private Iterator<Row> embed(Row video) {
+            String spec = video.getString(0);
+            String videoId = IndexRun.videoId(spec);
+            ExecutorModel m = ExecutorModel.get(model, hadoopConf);
+            if (!video.isNullAt(3)) { // could not be listed on the driver
+                return List.of(EmbeddingsParquet.failed(videoId, spec, video.getString(3), m.key(), model, moments))
+                        .iterator();
+            }
+            LibraryFiles.VideoFile file = new LibraryFiles.VideoFile(spec, video.getLong(1), video.getLong(2));
+            try (VideoInputs.Local local = VideoInputs.local(spec, hadoopConf)) {
+                String hash = new LibraryFiles.VideoFile(local.source(), file.size(), file.modified()).contentHash();
+                List<StoredEntry> entries = IndexRun.embedVideo(m.model(), Moments.parse(moments), file,
+                        local.source(), hash, m.lock());
+                return entries.stream().map(e -> EmbeddingsParquet.row(e, m.key(), model, moments)).iterator();
+            } catch (RuntimeException e) {
+                // bad input is a row, not a failed task: the job goes on with the other videos
+                String reason = e.getMessage() == null ? e.toString() : e.getMessage();
+                LOG.log(System.Logger.Level.WARNING, spec + ": " + reason);
+                return List.of(EmbeddingsParquet.failed(videoId, spec, reason, m.key(), model, moments)).iterator();
+            }
+        }
+    }
+}
