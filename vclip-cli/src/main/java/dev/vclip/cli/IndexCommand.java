@@ -9,7 +9,11 @@ import dev.vclip.search.IndexRun;
 import dev.vclip.search.IndexStatus;
 import dev.vclip.search.LibraryFiles;
 import dev.vclip.search.Moments;
+import dev.vclip.search.SearchException;
 import dev.vclip.search.VideoIndex;
+import dev.vclip.spark.LocalSpark;
+import dev.vclip.spark.ParquetIndex;
+import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -55,6 +59,11 @@ final class IndexCommand extends VclipCommand {
     @Option(names = "--rebuild", description = "start the index over (another model or other moments)")
     boolean rebuild;
 
+    @Option(names = "--from-parquet", paramLabel = "DIR", description = "build or update the index from the Parquet "
+            + "output of vclip spark-embed instead of embedding videos here (--model, when given, must be the model "
+            + "that embedded them; default: the one the output names, when that folder is here)")
+    String fromParquet;
+
     @Option(names = "--status", description = "print what the index holds and the videos it could not read, and stop")
     boolean status;
 
@@ -65,6 +74,12 @@ final class IndexCommand extends VclipCommand {
     public Integer call() {
         if (status) {
             return printStatus();
+        }
+        if (fromParquet != null) {
+            if (!inputs.isEmpty()) {
+                throw usage("--from-parquet imports embeddings; name no PATH to index with it");
+            }
+            return importParquet();
         }
         if (model == null) {
             throw usage("--model DIR is required to index");
@@ -83,41 +98,68 @@ final class IndexCommand extends VclipCommand {
         try (VideoTextModel m = ModelFolder.load(model)) {
             IndexRun.Report r = IndexRun.run(index, m, files, new IndexRun.Options(plan, workers, commitEvery, rebuild,
                     model), ConsoleProgress.FACTORY);
-            Map<String, Object> payload = new LinkedHashMap<>();
-            payload.put("index", index.toString());
-            payload.put("videos", r.videos());
-            payload.put("embedded", r.embedded());
-            payload.put("unchanged", r.unchanged());
-            payload.put("moved", r.moved());
-            payload.put("removed", r.removed());
-            payload.put("entries_added", r.entriesAdded());
-            List<IndexStatus.Skipped> skipped = new ArrayList<>(unlisted);
-            skipped.addAll(r.skipped());
-            payload.put("skipped", skipped.stream().map(s -> Map.of("path", s.path(), "reason", s.reason())).toList());
-            payload.put("seconds", r.seconds());
-            payload.put("model_seconds", r.modelSeconds());
-            payload.put("model_share", r.seconds() > 0 ? r.modelSeconds() / r.seconds() : 0);
-            payload.put("video_seconds_embedded", r.videoSeconds());
-            payload.put("video_hours_per_hour", r.seconds() > 0 ? r.videoSeconds() / r.seconds() : 0);
-            if (json) {
-                printJson(payload);
-            } else {
-                List<List<Object>> rows = List.of(
-                        List.of("videos found", r.videos()), List.of("embedded", r.embedded()),
-                        List.of("unchanged", r.unchanged()), List.of("moved (not embedded again)", r.moved()),
-                        List.of("removed (file gone)", r.removed()), List.of("entries added", r.entriesAdded()),
-                        List.of("skipped (unreadable)", skipped.size()),
-                        List.of("time", String.format(Locale.ROOT, "%.1f s (%.1f video-hours per hour)", r.seconds(),
-                                r.seconds() > 0 ? r.videoSeconds() / r.seconds() : 0)),
-                        List.of("in the model", String.format(Locale.ROOT, "%.1f s (%.0f %%: decoding overlaps it)",
-                                r.modelSeconds(), r.seconds() > 0 ? 100 * r.modelSeconds() / r.seconds() : 0)));
-                out().print(Tables.render(List.of("index " + index, ""), rows));
-                for (IndexStatus.Skipped s : skipped) {
-                    out().println("skipped " + s.path() + ": " + s.reason());
-                }
-            }
-            return skipped.isEmpty() ? 0 : 1;
+            return print(r, unlisted);
         }
+    }
+
+    /** The index from Parquet embeddings: no model runs; the model is loaded only to check it is theirs. */
+    private int importParquet() {
+        SparkSession spark = LocalSpark.start("local[*]", "vclip index --from-parquet");
+        try {
+            ParquetIndex.Origin origin = ParquetIndex.origin(spark, fromParquet);
+            Path modelDir = model;
+            if (modelDir != null) {
+                try (VideoTextModel m = ModelFolder.load(modelDir)) {
+                    if (!VideoIndex.modelKey(m).equals(origin.modelKey())) {
+                        throw new SearchException(fromParquet + ": embedded with another model (" + origin.modelPath()
+                                + "), not " + modelDir);
+                    }
+                }
+            } else if (java.nio.file.Files.isDirectory(Path.of(origin.modelPath()))) {
+                modelDir = Path.of(origin.modelPath());
+            }
+            return print(ParquetIndex.importInto(spark, fromParquet, index, modelDir, rebuild,
+                    ConsoleProgress.FACTORY), List.of());
+        } finally {
+            spark.stop();
+        }
+    }
+
+    private int print(IndexRun.Report r, List<IndexStatus.Skipped> unlisted) {
+        Map<String, Object> payload = new LinkedHashMap<>();
+        payload.put("index", index.toString());
+        payload.put("videos", r.videos());
+        payload.put("embedded", r.embedded());
+        payload.put("unchanged", r.unchanged());
+        payload.put("moved", r.moved());
+        payload.put("removed", r.removed());
+        payload.put("entries_added", r.entriesAdded());
+        List<IndexStatus.Skipped> skipped = new ArrayList<>(unlisted);
+        skipped.addAll(r.skipped());
+        payload.put("skipped", skipped.stream().map(s -> Map.of("path", s.path(), "reason", s.reason())).toList());
+        payload.put("seconds", r.seconds());
+        payload.put("model_seconds", r.modelSeconds());
+        payload.put("model_share", r.seconds() > 0 ? r.modelSeconds() / r.seconds() : 0);
+        payload.put("video_seconds_embedded", r.videoSeconds());
+        payload.put("video_hours_per_hour", r.seconds() > 0 ? r.videoSeconds() / r.seconds() : 0);
+        if (json) {
+            printJson(payload);
+        } else {
+            List<List<Object>> rows = List.of(
+                    List.of("videos found", r.videos()), List.of("embedded", r.embedded()),
+                    List.of("unchanged", r.unchanged()), List.of("moved (not embedded again)", r.moved()),
+                    List.of("removed (file gone)", r.removed()), List.of("entries added", r.entriesAdded()),
+                    List.of("skipped (unreadable)", skipped.size()),
+                    List.of("time", String.format(Locale.ROOT, "%.1f s (%.1f video-hours per hour)", r.seconds(),
+                            r.seconds() > 0 ? r.videoSeconds() / r.seconds() : 0)),
+                    List.of("in the model", String.format(Locale.ROOT, "%.1f s (%.0f %%: decoding overlaps it)",
+                            r.modelSeconds(), r.seconds() > 0 ? 100 * r.modelSeconds() / r.seconds() : 0)));
+            out().print(Tables.render(List.of("index " + index, ""), rows));
+            for (IndexStatus.Skipped s : skipped) {
+                out().println("skipped " + s.path() + ": " + s.reason());
+            }
+        }
+        return skipped.isEmpty() ? 0 : 1;
     }
 
     private int printStatus() {

@@ -16,7 +16,7 @@ import java.nio.file.Path;
                 ConvertCommand.class, MetricsCommand.class, SynthCommand.class, ZeroshotCommand.class, ClassifyCommand.class,
                 RetrievalCommand.class, LocalizeCommand.class, LocalizeEvalCommand.class, FramesCommand.class, DemoCommand.class, TrainCommand.class,
                 LinearProbeCommand.class, EvalCommand.class, ClusterCommand.class, IndexCommand.class, SearchCommand.class,
-                ServeCommand.class,
+                ServeCommand.class, SparkEmbedCommand.class,
                 BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 

@@ -170,7 +170,7 @@ public final class CorpusEmbedding {
             } catch (RuntimeException e) {
                 // bad input is a row, not a failed task: the job goes on with the other videos
                 String reason = e.getMessage() == null ? e.toString() : e.getMessage();
-                LOG.log(System.Logger.Level.WARNING, spec + ": " + reason);
+                LOG.log(System.Logger.Level.WARNING, reason.startsWith(spec) ? reason : spec + ": " + reason);
                 return List.of(EmbeddingsParquet.failed(videoId, spec, reason, m.key(), model, moments)).iterator();
             }
         }

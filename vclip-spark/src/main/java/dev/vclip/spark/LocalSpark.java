@@ -13,12 +13,18 @@ public final class LocalSpark {
     }
 
     public static SparkSession start(String master, String appName) {
-        SparkConf conf = new SparkConf().setMaster(master).setAppName(appName)
+        return start(master, appName, java.util.Map.of());
+    }
+
+    /** As {@link #start(String, String)}, with the user's settings {@code conf} on top. */
+    public static SparkSession start(String master, String appName, java.util.Map<String, String> conf) {
+        SparkConf sparkConf = new SparkConf().setMaster(master).setAppName(appName)
                 .set("spark.ui.enabled", "false")
                 .set("spark.ui.showConsoleProgress", "false")
                 .setIfMissing("spark.driver.host", "127.0.0.1")
                 .setIfMissing("spark.driver.bindAddress", "127.0.0.1");
-        EmbedJob.executorDefaults(conf).forEach(conf::set);
-        return SparkSession.builder().config(conf).getOrCreate();
+        conf.forEach(sparkConf::set);
+        EmbedJob.executorDefaults(sparkConf).forEach(sparkConf::set);
+        return SparkSession.builder().config(sparkConf).getOrCreate();
     }
 }
