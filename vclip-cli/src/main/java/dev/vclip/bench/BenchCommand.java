@@ -24,9 +24,9 @@ import java.util.List;
 import static dev.vclip.bench.Stats.median;
 
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks, each against a baseline run side "
-        + "by side: model, pipeline, search, decode, data, localize, fp16, centerclip.", subcommands = {
+        + "by side: model, pipeline, search, decode, data, localize, fp16, centerclip, spark.", subcommands = {
         BenchCommand.ModelBench.class, PipelineBench.class, SearchBench.class, DecodeBench.class, DataBench.class,
-        LocalizeBench.class, Fp16Bench.class, CenterClipBench.class})
+        LocalizeBench.class, Fp16Bench.class, CenterClipBench.class, SparkBench.class})
 public final class BenchCommand implements Runnable {
 
     @picocli.CommandLine.Spec

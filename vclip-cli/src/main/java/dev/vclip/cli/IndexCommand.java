@@ -145,7 +145,11 @@ final class IndexCommand extends VclipCommand {
         if (json) {
             printJson(payload);
         } else {
-            List<List<Object>> rows = List.of(
+            List<List<Object>> rows = fromParquet != null ? List.of(
+                    List.of("videos in the embeddings", r.videos()), List.of("imported", r.embedded()),
+                    List.of("unchanged (same content)", r.unchanged()), List.of("entries added", r.entriesAdded()),
+                    List.of("failed when embedded", skipped.size()),
+                    List.of("time", String.format(Locale.ROOT, "%.1f s", r.seconds()))) : List.of(
                     List.of("videos found", r.videos()), List.of("embedded", r.embedded()),
                     List.of("unchanged", r.unchanged()), List.of("moved (not embedded again)", r.moved()),
                     List.of("removed (file gone)", r.removed()), List.of("entries added", r.entriesAdded()),

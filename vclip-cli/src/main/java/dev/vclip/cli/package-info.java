@@ -13,6 +13,6 @@
  * {@code dev.vclip.cli.base}, not this package, so there is no cycle. Charts reach reports through
  * {@code ServiceLoader}, so nothing here names {@code dev.vclip.charts}.
  *
- * <p>May depend on: {@code dev.vclip}, {@code dev.vclip.bench}, {@code dev.vclip.cli.base}, {@code dev.vclip.data}, {@code dev.vclip.data.synth}, {@code dev.vclip.eval}, {@code dev.vclip.model}, {@code dev.vclip.report}, {@code dev.vclip.search}, {@code dev.vclip.server}, {@code dev.vclip.task}, {@code dev.vclip.tokenizer}, {@code dev.vclip.train}, {@code dev.vclip.video}, {@code dev.vclip.verify}, {@code dev.vclip.weights}.
+ * <p>May depend on: {@code dev.vclip}, {@code dev.vclip.bench}, {@code dev.vclip.cli.base}, {@code dev.vclip.data}, {@code dev.vclip.data.synth}, {@code dev.vclip.eval}, {@code dev.vclip.model}, {@code dev.vclip.report}, {@code dev.vclip.search}, {@code dev.vclip.server}, {@code dev.vclip.spark}, {@code dev.vclip.task}, {@code dev.vclip.tokenizer}, {@code dev.vclip.train}, {@code dev.vclip.video}, {@code dev.vclip.verify}, {@code dev.vclip.weights}.
  */
 package dev.vclip.cli;

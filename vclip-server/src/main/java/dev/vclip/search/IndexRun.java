@@ -39,7 +39,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.locks.Lock;
 import java.util.stream.Collectors;
 
 /**
@@ -121,10 +120,11 @@ public final class IndexRun {
      * ({@link VideoIndex#modelKey}) is {@code modelKey}, with {@code moments}. A video already indexed under the same
      * path with the same content hash is left as it is; one with another hash is replaced; videos not in
      * {@code videos} are kept (the input may be part of a corpus). Failed videos are recorded as skipped. Commits every
-     * {@code commitEvery} videos, so a killed import keeps what it committed.
+     * {@code commitEvery} videos, so a killed import keeps what it committed. {@code total}: the number of videos, for
+     * progress (negative when unknown).
      */
     public static Report importEntries(Path dir, String modelKey, Path modelDir, Moments moments, boolean rebuild,
-                                       java.util.Iterator<EmbeddedVideo> videos, int commitEvery,
+                                       java.util.Iterator<EmbeddedVideo> videos, long total, int commitEvery,
                                        Progress.Factory progress) {
         long start = System.nanoTime();
         return write(dir, modelKey, modelDir, moments, rebuild, (writer, commitData, kept, fresh) -> {
@@ -149,7 +149,7 @@ public final class IndexRun {
             int unchanged = 0;
             int entries = 0;
             double videoSeconds = 0;
-            try (Progress bar = progress.start("index: import embedded videos", -1)) {
+            try (Progress bar = progress.start("index: import embedded videos", total)) {
                 while (videos.hasNext()) {
                     EmbeddedVideo v = videos.next();
                     count++;
@@ -390,7 +390,7 @@ public final class IndexRun {
                         Decoded d = ((PrefetchLoader.Loaded<LibraryFiles.VideoFile, Decoded>) r).value();
                         try {
                             long[] nanos = new long[1];
-                            write(d, encode(d, encoder, frames, processor, null, nanos));
+                            write(d, encode(d, encoder, frames, processor, nanos));
                             modelNanos += nanos[0];
                         } catch (RuntimeException e) {
                             skipped.add(new IndexStatus.Skipped(d.file().spec(), e.getMessage()));
@@ -470,8 +470,7 @@ public final class IndexRun {
     }
 
     /** A long video on the model's thread: chunks of spans decoded and encoded in turn; one result as if at once. */
-    private static Decoded.Streamed streamed(Decoded d, VideoEncoder encoder, int frames, ClipImageProcessor processor,
-                                             Lock modelLock) {
+    private static Decoded.Streamed streamed(Decoded d, VideoEncoder encoder, int frames, ClipImageProcessor processor) {
         List<byte[]> thumbnails = new ArrayList<>();
         List<VideoEncoder.Encoded> parts = new ArrayList<>();
         long modelNanos = 0;
@@ -480,7 +479,7 @@ public final class IndexRun {
                 ClipSampler.Clips clips = decodeSpans(video, d.spans().subList(from, Math.min(d.spans().size(),
                         from + SPANS_PER_CHUNK)), frames, processor, thumbnails);
                 long t = System.nanoTime();
-                parts.add(encodeHolding(modelLock, encoder, clips));
+                parts.add(encoder.encodeClips(List.of(clips)).get(0));
                 modelNanos += System.nanoTime() - t;
             }
         }
@@ -506,29 +505,19 @@ public final class IndexRun {
      * in the model's forward passes).
      */
     private static List<StoredEntry> encode(Decoded d, VideoEncoder encoder, int frames, ClipImageProcessor processor,
-                                            Lock modelLock, long[] modelNanos) {
+                                            long[] modelNanos) {
         if (d.clips() == null) {
-            Decoded.Streamed st = streamed(d, encoder, frames, processor, modelLock);
+            Decoded.Streamed st = streamed(d, encoder, frames, processor);
             modelNanos[0] += st.modelNanos();
             return entries(d, st.encoded(), st.thumbnails());
         }
         long t = System.nanoTime();
-        VideoEncoder.Encoded encoded = encodeHolding(modelLock, encoder, d.clips());
+        VideoEncoder.Encoded encoded = encoder.encodeClips(List.of(d.clips())).get(0);
         modelNanos[0] += System.nanoTime() - t;
         return entries(d, encoded, d.thumbnails());
     }
 
-    private static VideoEncoder.Encoded encodeHolding(Lock modelLock, VideoEncoder encoder, ClipSampler.Clips clips) {
-        if (modelLock == null) {
-            return encoder.encodeClips(List.of(clips)).get(0);
-        }
-        modelLock.lock();
-        try {
-            return encoder.encodeClips(List.of(clips)).get(0);
-        } finally {
-            modelLock.unlock();
-        }
-    }
+
 
     /** A video's entries from its encoding: one per span, ids {@code <video id>-v} and {@code <video id>-m<k>}. */
     private static List<StoredEntry> entries(Decoded d, VideoEncoder.Encoded encoded, List<byte[]> thumbnails) {
@@ -553,18 +542,16 @@ public final class IndexRun {
      * Embeds one video exactly as {@link #run} does, on the calling thread: its entries, whole video first, then its
      * moments. {@code asIndexed} is the video as the index will name it (path or URI, size, modification time);
      * {@code source} is where its bytes are read from (the same path, or a local copy of a remote file); {@code hash}
-     * is its content hash ({@link LibraryFiles.VideoFile#contentHash()} of the bytes read). {@code modelLock}, when
-     * not null, is held during the model's forward passes only: threads that share one model (the tasks of a Spark
-     * executor) then decode in parallel and run the model one at a time on all of its threads.
+     * is its content hash ({@link LibraryFiles.VideoFile#contentHash()} of the bytes read).
      *
      * @throws RuntimeException naming {@code asIndexed} when the video cannot be read or has no frames
      */
     public static List<StoredEntry> embedVideo(VideoTextModel model, Moments moments, LibraryFiles.VideoFile asIndexed,
-                                               String source, String hash, Lock modelLock) {
+                                               String source, String hash) {
         int frames = model.videoInput().frames();
         ClipImageProcessor processor = ClipImageProcessor.forImageSize(model.config().vision().imageSize());
         Decoded d = decode(asIndexed, source, hash, frames, processor, moments);
-        return encode(d, new VideoEncoder(model, null, null, 1, 1), frames, processor, modelLock, new long[1]);
+        return encode(d, new VideoEncoder(model, null, null, 1, 1), frames, processor, new long[1]);
     }
 
     static byte[] jpeg(RgbFrame frame) {

@@ -66,8 +66,9 @@ public final class CorpusEmbedding {
     }
 
     /** Runs the job on {@code spark}'s cluster; see the class comment. */
-    public static Summary run(SparkSession spark, Options options) {
+    public static Summary run(SparkSession spark, Options given) {
         long start = System.nanoTime();
+        Options options = absolute(given);
         org.apache.hadoop.conf.Configuration conf = spark.sparkContext().hadoopConfiguration();
         refuseExisting(options, conf);
         VideoInputs.Listing listing = VideoInputs.list(options.inputs(), conf);
@@ -87,8 +88,18 @@ public final class CorpusEmbedding {
                 .repartition(partitions, functions.col("spec"));
         Dataset<Row> entries = videos.mapPartitions(new EmbedPartition(options.model(), options.moments().toString(),
                 VideoInputs.entries(conf)), Encoders.row(EmbeddingsParquet.SCHEMA));
-        entries.write().mode(options.overwrite() ? SaveMode.Overwrite : SaveMode.ErrorIfExists)
-                .parquet(options.output());
+        try {
+            entries.write().mode(options.overwrite() ? SaveMode.Overwrite : SaveMode.ErrorIfExists)
+                    .parquet(options.output());
+        } catch (RuntimeException e) {
+            // a bad video is a row; what fails the job is what fails every task (the model cannot be loaded,
+            // the output cannot be written): name the cause, not Spark's stage bookkeeping
+            Throwable cause = e;
+            while (cause.getCause() != null) {
+                cause = cause.getCause();
+            }
+            throw new SparkJobException("the job failed: " + cause.getMessage(), e);
+        }
         Dataset<Row> written = spark.read().parquet(options.output());
         long rowCount = written.count();
         List<IndexStatus.Skipped> failures = written.filter(functions.col(EmbeddingsParquet.ERROR).isNotNull())
@@ -100,6 +111,24 @@ public final class CorpusEmbedding {
                 "%d videos (%d failed) in %.1f s on %d partitions", rows.size(), failures.size(), seconds, partitions));
         return new Summary(options.output(), rows.size(), embeddedVideos, failures.size(), rowCount, partitions, seconds,
                 failures);
+    }
+
+    /**
+     * Local paths made absolute (executors run in their own working folders), and a local model folder checked here
+     * rather than by every task.
+     */
+    private static Options absolute(Options o) {
+        String model = o.model();
+        if (!VideoInputs.isRemote(model)) {
+            java.nio.file.Path dir = VideoInputs.localPath(model).toAbsolutePath().normalize();
+            if (!java.nio.file.Files.isRegularFile(dir.resolve("config.json"))) {
+                throw new SparkJobException(model + ": not a model folder (no config.json)");
+            }
+            model = dir.toString();
+        }
+        String output = VideoInputs.isRemote(o.output()) ? o.output()
+                : VideoInputs.localPath(o.output()).toAbsolutePath().normalize().toString();
+        return new Options(o.inputs(), model, output, o.moments(), o.partitions(), o.overwrite());
     }
 
     /** An existing output is kept unless {@code overwrite}: checked before hours of embedding, not after. */
@@ -164,8 +193,7 @@ public final class CorpusEmbedding {
             LibraryFiles.VideoFile file = new LibraryFiles.VideoFile(spec, video.getLong(1), video.getLong(2));
             try (VideoInputs.Local local = VideoInputs.local(spec, hadoopConf)) {
                 String hash = new LibraryFiles.VideoFile(local.source(), file.size(), file.modified()).contentHash();
-                List<StoredEntry> entries = IndexRun.embedVideo(m.model(), Moments.parse(moments), file,
-                        local.source(), hash, m.lock());
+                List<StoredEntry> entries = m.embed(Moments.parse(moments), file, local.source(), hash);
                 return entries.stream().map(e -> EmbeddingsParquet.row(e, m.key(), model, moments)).iterator();
             } catch (RuntimeException e) {
                 // bad input is a row, not a failed task: the job goes on with the other videos

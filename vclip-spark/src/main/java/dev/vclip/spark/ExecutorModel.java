@@ -2,6 +2,10 @@ package dev.vclip.spark;
 
 import dev.vclip.model.ModelFolder;
 import dev.vclip.model.VideoTextModel;
+import dev.vclip.search.IndexRun;
+import dev.vclip.search.LibraryFiles;
+import dev.vclip.search.Moments;
+import dev.vclip.search.StoredEntry;
 import dev.vclip.search.VideoIndex;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -12,16 +16,17 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The model of one executor JVM: loaded on first use by the first task that needs it, then shared by every task the
- * executor runs, until the JVM exits. Its forward passes take {@link #lock()}, so the executor's concurrent tasks
- * decode in parallel but run the model one at a time, on one libtorch thread pool sized to the executor's cores
- * (set before libtorch loads, unless the user set {@code ai.djl.pytorch.num_threads}): never tasks x cores threads on
- * the executor's cores.
+ * executor runs, until the JVM exits. The executor's tasks embed one video at a time ({@link #embed}), each on one
+ * libtorch thread pool sized to the executor's cores (set before libtorch loads, unless the user set
+ * {@code ai.djl.pytorch.num_threads}): never tasks x cores threads on the executor's cores, and no decoder thread
+ * pre-empting one of the pool's threads, which the others would wait for at every operation's barrier.
  */
 final class ExecutorModel {
     private static final System.Logger LOG = System.getLogger(ExecutorModel.class.getName());
@@ -45,9 +50,14 @@ final class ExecutorModel {
         return key;
     }
 
-    /** Held during forward passes. */
-    Lock lock() {
-        return lock;
+    /** {@link IndexRun#embedVideo}, one call at a time in this JVM. */
+    List<StoredEntry> embed(Moments moments, LibraryFiles.VideoFile asIndexed, String source, String hash) {
+        lock.lock();
+        try {
+            return IndexRun.embedVideo(model, moments, asIndexed, source, hash);
+        } finally {
+            lock.unlock();
+        }
     }
 
     /**
@@ -69,19 +79,29 @@ final class ExecutorModel {
 
     /**
      * One intra-op pool of the executor's cores ({@code spark.executor.cores}; in local mode, the machine's), one
-     * inter-op thread. Only takes effect before libtorch loads, which is why it runs before the first model load.
+     * inter-op thread. Spark exports {@code OMP_NUM_THREADS=1} (its {@code spark.task.cpus}) to every executor unless
+     * the job sets {@code spark.executorEnv.OMP_NUM_THREADS}; libtorch obeyed it, and an executor of 2 cores ran
+     * X-CLIP B/32 on one (35.0 s for 44 videos against 19.4 s in one JVM). So the pool is sized here, unless the user
+     * chose: {@code -Dai.djl.pytorch.num_threads}, {@code spark.executorEnv.OMP_NUM_THREADS}, or in local mode the
+     * shell's {@code OMP_NUM_THREADS}. Takes effect only before libtorch loads, which is why it runs before the
+     * first model load.
      */
     private static void sizeThreadPool() {
-        if (System.getProperty("ai.djl.pytorch.num_threads") != null || System.getenv("OMP_NUM_THREADS") != null) {
+        SparkEnv env = SparkEnv.get();
+        boolean onExecutor = env != null && !"driver".equals(env.executorId());
+        boolean userChose = System.getProperty("ai.djl.pytorch.num_threads") != null
+                || (onExecutor ? env.conf().contains("spark.executorEnv.OMP_NUM_THREADS")
+                : System.getenv("OMP_NUM_THREADS") != null);
+        if (userChose) {
             return;
         }
         int cores = Runtime.getRuntime().availableProcessors();
-        SparkEnv env = SparkEnv.get();
-        if (env != null && env.conf().contains("spark.executor.cores") && !"driver".equals(env.executorId())) {
+        if (onExecutor && env.conf().contains("spark.executor.cores")) {
             cores = Math.max(1, env.conf().getInt("spark.executor.cores", cores));
         }
         System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(cores));
         System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
+        LOG.log(System.Logger.Level.INFO, "libtorch: " + cores + " intra-op threads");
     }
 
     /** A local model folder: {@code location} itself, or a copy of a remote folder under the JVM's temp folder. */
@@ -93,10 +113,12 @@ final class ExecutorModel {
             org.apache.hadoop.fs.Path remote = new org.apache.hadoop.fs.Path(location);
             FileSystem fs = remote.getFileSystem(VideoInputs.configuration(hadoopConf));
             Path target = Files.createTempDirectory("vclip-model-");
+            target.toFile().deleteOnExit(); // registered first, deleted last: after its files
             for (FileStatus f : fs.listStatus(remote)) {
                 if (f.isFile()) {
-                    fs.copyToLocalFile(false, f.getPath(), new org.apache.hadoop.fs.Path(
-                            target.resolve(f.getPath().getName()).toUri()), true);
+                    Path file = target.resolve(f.getPath().getName());
+                    file.toFile().deleteOnExit();
+                    fs.copyToLocalFile(false, f.getPath(), new org.apache.hadoop.fs.Path(file.toUri()), true);
                 }
             }
             return target;

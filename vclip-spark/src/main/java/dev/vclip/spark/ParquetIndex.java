@@ -53,12 +53,21 @@ public final class ParquetIndex {
         // one video's rows together, whole entry first: the order the index writes a video's entries in
         Dataset<Row> ordered = read(spark, parquet).orderBy(functions.col(EmbeddingsParquet.VIDEO_ID),
                 functions.col(EmbeddingsParquet.WHOLE).desc_nulls_last(), functions.col(EmbeddingsParquet.START));
+        long videos = ordered.select(EmbeddingsParquet.VIDEO_ID).distinct().count();
         return IndexRun.importEntries(index, origin.modelKey(), modelDir, origin.moments(), rebuild,
-                EmbeddingsParquet.videos(ordered.toLocalIterator()), 1000, progress);
+                EmbeddingsParquet.videos(ordered.toLocalIterator()), videos, 1000, progress);
     }
 
     private static Dataset<Row> read(SparkSession spark, String parquet) {
-        Dataset<Row> rows = spark.read().parquet(parquet);
+        Dataset<Row> rows;
+        try {
+            rows = spark.read().parquet(parquet);
+        } catch (Exception e) { // Spark's AnalysisException (no such path, not Parquet) is checked but undeclared
+            if (e instanceof org.apache.spark.sql.AnalysisException || e instanceof RuntimeException) {
+                throw new SparkJobException(parquet + ": cannot read as Parquet: " + e.getMessage(), e);
+            }
+            throw new IllegalStateException(e);
+        }
         List<String> missing = java.util.Arrays.stream(EmbeddingsParquet.SCHEMA.fieldNames())
                 .filter(c -> !List.of(rows.columns()).contains(c)).toList();
         if (!missing.isEmpty()) {

@@ -52,13 +52,17 @@ final class VideoInputs {
         }
     }
 
-    /** Whether {@code location} names another file system than the local one (a URI with a scheme other than file). */
+    /** A URI scheme of two or more characters (one would be a Windows drive letter). */
+    private static final java.util.regex.Pattern SCHEME = java.util.regex.Pattern.compile("^([a-zA-Z][a-zA-Z0-9+.-]+):");
+
+    /**
+     * Whether {@code location} names another file system than the local one: a URI with a scheme other than
+     * {@code file} ({@code hdfs://nn/x}, {@code s3a://bucket/x}, or {@code scheme:/x} as Hadoop writes a URI
+     * without authority).
+     */
     static boolean isRemote(String location) {
-        int colon = location.indexOf("://");
-        if (colon <= 1) { // no scheme, or a drive letter
-            return false;
-        }
-        return !location.substring(0, colon).equalsIgnoreCase("file");
+        java.util.regex.Matcher m = SCHEME.matcher(location);
+        return m.find() && !m.group(1).equalsIgnoreCase("file");
     }
 
     static Path localPath(String location) {
@@ -131,7 +135,7 @@ final class VideoInputs {
                     if (line.isEmpty() || line.startsWith("#")) {
                         continue;
                     }
-                    org.apache.hadoop.fs.Path entry = line.contains("://") || line.startsWith("/")
+                    org.apache.hadoop.fs.Path entry = isRemote(line) || line.startsWith("/")
                             ? new org.apache.hadoop.fs.Path(line) : new org.apache.hadoop.fs.Path(p.getParent(), line);
                     try {
                         listRemote(entry.getFileSystem(fs.getConf()), entry, out, problems, false);

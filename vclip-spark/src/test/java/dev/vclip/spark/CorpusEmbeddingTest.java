@@ -99,7 +99,7 @@ class CorpusEmbeddingTest {
             if (f.spec().equals(broken.toString())) {
                 continue;
             }
-            List<StoredEntry> entries = IndexRun.embedVideo(model, Moments.DEFAULT, f, f.spec(), f.contentHash(), null);
+            List<StoredEntry> entries = IndexRun.embedVideo(model, Moments.DEFAULT, f, f.spec(), f.contentHash());
             expected += entries.size();
             for (StoredEntry e : entries) {
                 Row r = rows.get(e.entry().id());
@@ -159,6 +159,35 @@ class CorpusEmbeddingTest {
                 Progress.Factory.SILENT);
         assertEquals(0, again.embedded());
         assertEquals(summary.embedded(), again.unchanged());
+    }
+
+    @Test
+    void videosAndTheModelOnAnotherFileSystemAreCopiedToTheExecutorAndGiveTheSameRows() {
+        spark.sparkContext().hadoopConfiguration().set("fs." + RemoteTestFileSystem.SCHEME + ".impl",
+                RemoteTestFileSystem.class.getName());
+        spark.sparkContext().hadoopConfiguration().set("fs." + RemoteTestFileSystem.SCHEME + ".impl.disable.cache",
+                "true");
+        String remote = RemoteTestFileSystem.SCHEME + "://";
+        Path out = shared.resolve("remote-embeddings");
+        CorpusEmbedding.Summary s = CorpusEmbedding.run(spark, new CorpusEmbedding.Options(
+                List.of(remote + library.resolve("videos")), remote + modelDir, out.toString(), Moments.DEFAULT, 3,
+                false));
+        assertEquals(12, s.videos());
+        assertEquals(1, s.failed());
+        Map<String, Row> local = new HashMap<>();
+        for (Row r : spark.read().parquet(output.toString()).collectAsList()) {
+            local.put(r.getAs(EmbeddingsParquet.PATH), r);
+        }
+        for (Row r : spark.read().parquet(out.toString()).filter(EmbeddingsParquet.ERROR + " is null")
+                .collectAsList()) {
+            String path = r.getAs(EmbeddingsParquet.PATH);
+            assertTrue(path.startsWith(RemoteTestFileSystem.SCHEME + ":/"), path);
+            Row same = local.get(path.substring(path.indexOf(':') + 1));
+            assertNotNull(same, path);
+            assertEquals(same.<String>getAs(EmbeddingsParquet.HASH), r.getAs(EmbeddingsParquet.HASH));
+            assertSameEmbedding(EmbeddingsParquet.floats(same.getList(same.fieldIndex(EmbeddingsParquet.EMBEDDING))),
+                    EmbeddingsParquet.floats(r.getList(r.fieldIndex(EmbeddingsParquet.EMBEDDING))), path);
+        }
     }
 
     @Test

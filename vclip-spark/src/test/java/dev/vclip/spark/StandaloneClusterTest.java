@@ -55,11 +55,13 @@ class StandaloneClusterTest {
         Path modelDir = TestResources.repositoryModel("xclip-synth");
         Path output = dir.resolve("embeddings");
 
-        try (StandaloneCluster cluster = StandaloneCluster.start(dir.resolve("cluster"), 2, 1, "1500m")) {
+        List<Path> classPath = LocalCluster.classPath();
+        List<Path> sparkSide = classPath.stream().filter(p -> p.toString().endsWith(".jar") && !isJobOnly(p)).toList();
+        try (LocalCluster cluster = LocalCluster.start(dir.resolve("cluster"), 2, 1, "1500m", sparkSide)) {
             SparkConf conf = new SparkConf().setMaster(cluster.masterUrl()).setAppName("vclip cluster test")
                     .set("spark.ui.enabled", "false")
                     .set("spark.driver.host", "127.0.0.1").set("spark.driver.bindAddress", "127.0.0.1")
-                    .set("spark.jars", String.join(",", cluster.jobJars()))
+                    .set("spark.jars", String.join(",", jobJars(classPath, dir.resolve("job-classes.jar"))))
                     .set("spark.executor.cores", "1").set("spark.executor.memory", "1g")
                     .set("spark.executor.extraJavaOptions", "-Dai.djl.offline=true")
                     // both executors registered before the first task, so the job spreads over both workers
@@ -100,8 +102,7 @@ class StandaloneClusterTest {
                         if (f.spec().equals(broken.toString())) {
                             continue;
                         }
-                        for (StoredEntry e : IndexRun.embedVideo(model, Moments.DEFAULT, f, f.spec(), f.contentHash(),
-                                null)) {
+                        for (StoredEntry e : IndexRun.embedVideo(model, Moments.DEFAULT, f, f.spec(), f.contentHash())) {
                             expected++;
                             Row r = byEntry.get(e.entry().id());
                             assertNotNull(r, e.entry().id() + " (" + f.spec() + ") has a row");
@@ -115,6 +116,48 @@ class StandaloneClusterTest {
                 spark.stop();
             }
         }
+    }
+
+    /**
+     * Class path entries that belong to the job, not to Spark: vclip's modules and the libraries only vclip uses
+     * (DJL with the libtorch natives, JavaCPP with FFmpeg's, Lucene, Javalin and Jetty). The cluster's Spark home
+     * lacks them; they reach the executors as the job's jars, as on a real cluster.
+     */
+    private static final List<String> JOB_ONLY = List.of("/dev/vclip/", "/ai/djl/", "/org/bytedeco/",
+            "/org/apache/lucene/", "/io/javalin/", "/org/eclipse/jetty/", "/target/classes", "/target/test-classes");
+
+    static boolean isJobOnly(Path entry) {
+        String unix = entry.toString().replace(java.io.File.separatorChar, '/');
+        return JOB_ONLY.stream().anyMatch(unix::contains);
+    }
+
+    /** The job's jars for {@code spark.jars}: the job-only jars, and the class folders packed into {@code packed}. */
+    static List<String> jobJars(List<Path> classPath, Path packed) throws java.io.IOException {
+        List<String> jars = new ArrayList<>();
+        try (java.util.jar.JarOutputStream out = new java.util.jar.JarOutputStream(Files.newOutputStream(packed))) {
+            java.util.Set<String> seen = new java.util.HashSet<>();
+            for (Path p : classPath) {
+                if (!isJobOnly(p) || p.toString().contains("test-classes")) {
+                    continue; // Spark's, or the tests themselves (they do not run on executors)
+                }
+                if (Files.isDirectory(p)) {
+                    try (java.util.stream.Stream<Path> files = Files.walk(p)) {
+                        for (Path f : files.filter(Files::isRegularFile).sorted().toList()) {
+                            String name = p.relativize(f).toString().replace(java.io.File.separatorChar, '/');
+                            if (seen.add(name)) {
+                                out.putNextEntry(new java.util.jar.JarEntry(name));
+                                Files.copy(f, out);
+                                out.closeEntry();
+                            }
+                        }
+                    }
+                } else {
+                    jars.add(p.toUri().toString());
+                }
+            }
+        }
+        jars.add(packed.toUri().toString());
+        return jars;
     }
 
     /**
@@ -134,7 +177,7 @@ class StandaloneClusterTest {
             }
             String executorId = start.taskInfo().executorId();
             if (killed.compareAndSet(false, true)) {
-                Thread kill = new Thread(() -> StandaloneCluster.executor(executorId).ifPresent(executor -> {
+                Thread kill = new Thread(() -> LocalCluster.executor(executorId).ifPresent(executor -> {
                     executor.parent().ifPresent(ProcessHandle::destroyForcibly); // the worker
                     executor.destroyForcibly();
                 }), "kill worker");
