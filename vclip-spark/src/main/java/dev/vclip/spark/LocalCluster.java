@@ -122,7 +122,10 @@ public final class LocalCluster implements AutoCloseable {
             String classPath = manifest == null ? null : manifest.getMainAttributes().getValue("Class-Path");
             if (classPath != null) {
                 for (String url : classPath.trim().split("\\s+")) { // URLs relative to the jar's folder
-                    addWithManifest(Path.of(entry.getParent().toUri().resolve(url)).normalize(), entries);
+                    Path named = Path.of(entry.getParent().toUri().resolve(url)).normalize();
+                    if (Files.exists(named)) { // some jars name optional neighbours (JavaCV's javacpp.jar, ...)
+                        addWithManifest(named, entries);
+                    }
                 }
             }
         } catch (IOException e) {

@@ -124,7 +124,8 @@ class StandaloneClusterTest {
      * lacks them; they reach the executors as the job's jars, as on a real cluster.
      */
     private static final List<String> JOB_ONLY = List.of("/dev/vclip/", "/ai/djl/", "/org/bytedeco/",
-            "/org/apache/lucene/", "/io/javalin/", "/org/eclipse/jetty/", "/target/classes", "/target/test-classes");
+            "/org/apache/lucene/", "/io/javalin/", "/org/eclipse/jetty/",
+            "/target/"); // the reactor's modules: class folders (mvn test) or jars (mvn install)
 
     static boolean isJobOnly(Path entry) {
         String unix = entry.toString().replace(java.io.File.separatorChar, '/');
@@ -137,7 +138,7 @@ class StandaloneClusterTest {
         try (java.util.jar.JarOutputStream out = new java.util.jar.JarOutputStream(Files.newOutputStream(packed))) {
             java.util.Set<String> seen = new java.util.HashSet<>();
             for (Path p : classPath) {
-                if (!isJobOnly(p) || p.toString().contains("test-classes")) {
+                if (!isJobOnly(p) || p.toString().contains("test-classes") || p.toString().contains("-tests.jar")) {
                     continue; // Spark's, or the tests themselves (they do not run on executors)
                 }
                 if (Files.isDirectory(p)) {
