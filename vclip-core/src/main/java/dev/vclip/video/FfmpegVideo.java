@@ -76,6 +76,7 @@ import static org.bytedeco.ffmpeg.global.avutil.av_display_rotation_get;
 import static org.bytedeco.ffmpeg.global.avutil.av_free;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_alloc;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_free;
+import static org.bytedeco.ffmpeg.global.avutil.av_frame_get_buffer;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_unref;
 import static org.bytedeco.ffmpeg.global.avutil.av_malloc;
 import static org.bytedeco.ffmpeg.global.avutil.av_strerror;
@@ -192,7 +193,8 @@ public final class FfmpegVideo implements VideoSource {
     private AVPacket packet;
     private AVFrame frame;
     private SwsContext sws;
-    private BytePointer rgbBuffer;
+    /** swscale's RGB output, allocated by FFmpeg for the current size (see {@link #toRgb}). */
+    private AVFrame rgbFrame;
     private int streamIndex = -1;
 
     /** PTS of frame i, ascending (stream time base); in sequential-only mode unused. */
@@ -935,31 +937,40 @@ public final class FfmpegVideo implements VideoSource {
     private RgbFrame toRgb(AVFrame f) {
         int w = f.width();
         int h = f.height();
-        int stride = (w * 3 + 31) & ~31; // aligned rows: swscale's fast paths want aligned output
-        long need = (long) stride * h;
-        if (rgbBuffer == null || rgbBuffer.capacity() < need) {
-            if (rgbBuffer != null) {
-                rgbBuffer.close();
+        // The output frame comes from av_frame_get_buffer, so its size follows FFmpeg's own rules (rows aligned,
+        // height padded, extra bytes at the end). swscale writes whole pixel blocks and may write past the last row
+        // and column: a buffer of exactly stride x height made free() abort or the JVM crash on valid videos of
+        // common sizes (426x240, 34x20, 2x2; widths 2-10, 34, 42, ... under glibc's malloc checker).
+        if (rgbFrame == null || rgbFrame.width() != w || rgbFrame.height() != h) {
+            if (rgbFrame != null) {
+                av_frame_free(rgbFrame);
             }
-            rgbBuffer = new BytePointer(need);
-            rgbBuffer.capacity(need);
+            rgbFrame = av_frame_alloc();
+            if (rgbFrame == null || rgbFrame.isNull()) {
+                throw new OutOfMemoryError("av_frame_alloc failed");
+            }
+            rgbFrame.format(AV_PIX_FMT_RGB24).width(w).height(h);
+            int err = av_frame_get_buffer(rgbFrame, 0);
+            if (err < 0) {
+                av_frame_free(rgbFrame);
+                rgbFrame = null;
+                throw new VideoException(source + ": cannot allocate a " + w + "x" + h + " RGB frame ("
+                        + errorString(err) + ")");
+            }
         }
         sws = sws_getCachedContext(sws, w, h, f.format(), w, h, AV_PIX_FMT_RGB24, SWS_BILINEAR, null, null,
                 (DoublePointer) null);
         if (sws == null || sws.isNull()) {
             throw new VideoException(source + ": cannot convert pixel format " + f.format() + " to RGB");
         }
-        // swscale reads four plane pointers and four strides whatever the format: pass full arrays.
-        try (PointerPointer<BytePointer> dst = new PointerPointer<>(4);
-             IntPointer dstStride = new IntPointer(stride, 0, 0, 0)) {
-            dst.put(0, rgbBuffer.position(0));
-            int lines = sws_scale(sws, f.data(), f.linesize(), 0, h, dst, dstStride);
-            if (lines != h) {
-                throw new VideoException(source + ": pixel conversion failed (" + errorString(lines) + ")");
-            }
+        int lines = sws_scale(sws, f.data(), f.linesize(), 0, h, rgbFrame.data(), rgbFrame.linesize());
+        if (lines != h) {
+            throw new VideoException(source + ": pixel conversion failed (" + errorString(lines) + ")");
         }
+        int stride = rgbFrame.linesize(0);
+        long need = (long) stride * (h - 1) + (long) w * 3;
         byte[] rgb = new byte[w * h * 3];
-        ByteBuffer buf = rgbBuffer.position(0).limit(need).asBuffer();
+        ByteBuffer buf = rgbFrame.data(0).capacity(need).position(0).limit(need).asBuffer();
         int row = w * 3;
         if (stride == row) {
             buf.get(0, rgb, 0, rgb.length);
@@ -1032,9 +1043,9 @@ public final class FfmpegVideo implements VideoSource {
             sws_freeContext(sws);
             sws = null;
         }
-        if (rgbBuffer != null) {
-            rgbBuffer.close();
-            rgbBuffer = null;
+        if (rgbFrame != null) {
+            av_frame_free(rgbFrame);
+            rgbFrame = null;
         }
         if (frame != null) {
             av_frame_free(frame);

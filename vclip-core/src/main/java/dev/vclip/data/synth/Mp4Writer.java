@@ -1,24 +1,23 @@
 package dev.vclip.data.synth;
 
-import org.bytedeco.ffmpeg.global.avutil;
-import org.bytedeco.javacv.FFmpegFrameRecorder;
-import org.bytedeco.javacv.Frame;
-import org.bytedeco.javacv.FrameRecorder;
+import dev.vclip.video.VideoWriter;
 
 import java.awt.image.BufferedImage;
 import java.awt.image.DataBufferByte;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
- * Encodes frames into an MP4 file (yuv420p) with FFmpeg through JavaCV. The video is written to a hidden temporary
- * file beside the target and renamed onto it by {@link #finish()}, so a reader never sees a half-written video and
- * an interrupted run leaves no truncated file under the real name.
+ * Encodes frames into an MP4 file (yuv420p) with FFmpeg ({@link VideoWriter}, whose frame buffers follow FFmpeg's
+ * padding rules; JavaCV's recorder allocated exactly stride x height, which swscale overran at some widths). The
+ * video is written to a hidden temporary file beside the target and renamed onto it by {@link #finish()}, so a
+ * reader never sees a half-written video and an interrupted run leaves no truncated file under the real name.
  *
  * <p>Settings are chosen for reproducible bytes: one encoder thread (multi-threaded encoders may split work
  * differently from run to run), no skipped frames (libopenh264 may drop frames to meet a bitrate, which would break
@@ -32,7 +31,7 @@ public final class Mp4Writer implements AutoCloseable {
     private final int width;
     private final int height;
     private final VideoCodec codec;
-    private FFmpegFrameRecorder recorder;
+    private VideoWriter writer;
     private int frames;
 
     /**
@@ -54,34 +53,29 @@ public final class Mp4Writer implements AutoCloseable {
             throw new UncheckedIOException(this.target.getParent() + ": cannot create folder: " + e.getMessage(), e);
         }
         this.temporary = this.target.resolveSibling("." + this.target.getFileName() + ".part");
-        FFmpegFrameRecorder r = new FFmpegFrameRecorder(temporary.toFile(), width, height, 0);
-        r.setFormat("mp4");
-        r.setVideoCodec(codec.codecId());
-        r.setPixelFormat(avutil.AV_PIX_FMT_YUV420P);
-        r.setFrameRate(fps);
-        r.setGopSize(gop);
-        r.setMaxBFrames(0);
-        r.setVideoOption("threads", "1");
-        r.setVideoOption("flags", "+bitexact");
+        Map<String, String> options = new LinkedHashMap<>();
+        options.put("threads", "1");
+        options.put("flags", "+bitexact");
+        long bitRate = 0;
+        int quantiser = 0;
         if (codec == VideoCodec.H264) {
             // libopenh264 in its default quality mode, where the bitrate is a target, not a cap. At one bit per
             // pixel and frame the decoded frames are as close to the rendered ones as yuv420p allows (35.3 dB
             // PSNR on the synthetic scenes, the same as near-lossless MPEG-4, so more bits could buy nothing; the
             // loss is chroma subsampling at sharp colour edges). Frame skipping stays off.
-            r.setVideoBitrate(Math.max(200_000, width * height * fps));
-            r.setVideoOption("allow_skip_frames", "0");
+            bitRate = Math.max(200_000, (long) width * height * fps);
+            options.put("allow_skip_frames", "0");
         } else {
-            r.setVideoQuality(3); // MPEG-4: constant quantiser 3, within 0.6 dB of lossless yuv420p here
+            quantiser = 3; // MPEG-4: constant quantiser 3, within 0.6 dB of lossless yuv420p here
         }
         try {
-            r.start();
-        } catch (FrameRecorder.Exception | RuntimeException e) {
-            release(r);
+            this.writer = new VideoWriter(temporary, new VideoWriter.Spec("mp4", codec.encoderName(), "yuv420p",
+                    width, height, fps, gop, bitRate, quantiser, options));
+        } catch (RuntimeException e) {
             deleteQuietly(temporary);
             throw new IllegalStateException("cannot open the " + codec.encoderName() + " encoder for " + target + ": "
                     + e.getMessage(), e);
         }
-        this.recorder = r;
     }
 
     /**
@@ -103,7 +97,7 @@ public final class Mp4Writer implements AutoCloseable {
 
     /** Appends a frame: a {@link BufferedImage#TYPE_3BYTE_BGR} image of the writer's size. */
     public void write(BufferedImage image) {
-        if (recorder == null) {
+        if (writer == null) {
             throw new IllegalStateException(target + ": writer already finished or closed");
         }
         if (image.getType() != BufferedImage.TYPE_3BYTE_BGR || image.getWidth() != width
@@ -112,10 +106,15 @@ public final class Mp4Writer implements AutoCloseable {
                     + image.getWidth() + "x" + image.getHeight() + " type " + image.getType());
         }
         byte[] bgr = ((DataBufferByte) image.getRaster().getDataBuffer()).getData();
+        byte[] rgb = new byte[bgr.length];
+        for (int i = 0; i < bgr.length; i += 3) {
+            rgb[i] = bgr[i + 2];
+            rgb[i + 1] = bgr[i + 1];
+            rgb[i + 2] = bgr[i];
+        }
         try {
-            recorder.recordImage(width, height, Frame.DEPTH_UBYTE, 3, width * 3, avutil.AV_PIX_FMT_BGR24,
-                    ByteBuffer.wrap(bgr));
-        } catch (FrameRecorder.Exception e) {
+            writer.write(rgb);
+        } catch (RuntimeException e) {
             throw new IllegalStateException(target + ": encoding frame " + frames + " failed: " + e.getMessage(), e);
         }
         frames++;
@@ -132,18 +131,17 @@ public final class Mp4Writer implements AutoCloseable {
 
     /** Flushes the encoder, closes the file and moves it onto the target name. */
     public void finish() {
-        if (recorder == null) {
+        if (writer == null) {
             throw new IllegalStateException(target + ": writer already finished or closed");
         }
-        FFmpegFrameRecorder r = recorder;
-        recorder = null;
+        VideoWriter w = writer;
+        writer = null;
         try {
-            r.stop();
-        } catch (FrameRecorder.Exception e) {
+            w.finish();
+        } catch (RuntimeException e) {
+            w.close();
             deleteQuietly(temporary);
             throw new IllegalStateException(target + ": finishing the video failed: " + e.getMessage(), e);
-        } finally {
-            release(r);
         }
         try {
             try {
@@ -161,19 +159,10 @@ public final class Mp4Writer implements AutoCloseable {
     /** Abandons an unfinished video: releases the encoder and deletes the temporary file. */
     @Override
     public void close() {
-        if (recorder != null) {
-            FFmpegFrameRecorder r = recorder;
-            recorder = null;
-            release(r);
+        if (writer != null) {
+            writer.close();
+            writer = null;
             deleteQuietly(temporary);
-        }
-    }
-
-    private static void release(FFmpegFrameRecorder r) {
-        try {
-            r.release();
-        } catch (FrameRecorder.Exception | RuntimeException ignored) {
-            // releasing native memory after a failure: nothing more to do
         }
     }
 
