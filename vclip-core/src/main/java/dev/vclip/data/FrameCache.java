@@ -35,10 +35,10 @@ public final class FrameCache implements AutoCloseable {
         return LmdbStore.digest("frames", LmdbStore.fileIdentity(video), sampling, transform);
     }
 
-    /** The clips (lists of frames) stored under {@code key}, if any. */
+    /** The clips (lists of frames) stored under {@code key}, if any; a damaged entry is a miss. */
     public Optional<List<List<RgbFrame>>> get(byte[] key) {
         byte[] value = store.get(key);
-        return value == null ? Optional.empty() : Optional.of(decode(value));
+        return value == null ? Optional.empty() : Optional.ofNullable(decode(value));
     }
 
     /** Stores clips under {@code key} in one transaction (replacing what was there). */
@@ -71,23 +71,45 @@ public final class FrameCache implements AutoCloseable {
         return buf.array();
     }
 
+    /**
+     * The stored clips, or null when the value is damaged: every stored count and size is checked against the bytes
+     * that remain before anything is allocated from it (random bytes once asked for gigabytes).
+     */
     static List<List<RgbFrame>> decode(byte[] value) {
         ByteBuffer buf = ByteBuffer.wrap(value);
+        if (buf.remaining() < 4) {
+            return null;
+        }
         int clipCount = buf.getInt();
+        if (clipCount < 0 || clipCount > buf.remaining() / 4) {
+            return null;
+        }
         List<List<RgbFrame>> clips = new ArrayList<>(clipCount);
         for (int c = 0; c < clipCount; c++) {
+            if (buf.remaining() < 4) {
+                return null;
+            }
             int count = buf.getInt();
+            if (count < 0 || count > buf.remaining() / 8) {
+                return null;
+            }
             List<RgbFrame> frames = new ArrayList<>(count);
             for (int i = 0; i < count; i++) {
+                if (buf.remaining() < 8) {
+                    return null;
+                }
                 int w = buf.getInt();
                 int h = buf.getInt();
+                if (w < 1 || h < 1 || 3L * w * h > buf.remaining()) {
+                    return null;
+                }
                 byte[] rgb = new byte[w * h * 3];
                 buf.get(rgb);
                 frames.add(new RgbFrame(w, h, rgb));
             }
             clips.add(frames);
         }
-        return clips;
+        return buf.hasRemaining() ? null : clips;
     }
 
     public Path dir() {

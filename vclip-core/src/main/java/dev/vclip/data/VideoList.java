@@ -114,6 +114,17 @@ public final class VideoList {
         return new VideoList(source, dataRoot, labels, layout, moved);
     }
 
+    /** The index of the first character below U+0020 or U+007F in {@code s}, or -1. */
+    static int firstControlCharacter(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < 0x20 || c == 0x7f) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
     /** Reads a list, throwing at the first problem; labels are not checked against a table. */
     public static VideoList read(Path listFile, String dataRoot) {
         return read(listFile, dataRoot, null, Layout.AUTO, ParseReport.strict());
@@ -198,6 +209,13 @@ public final class VideoList {
                 continue;
             }
             String path = fields.get(0);
+            int control = firstControlCharacter(path);
+            if (control >= 0) {
+                // a NUL (or another control byte) is no file name: no file system can open it
+                report.skip(fileName, number, String.format(java.util.Locale.ROOT, "the path has a control character "
+                        + "(U+%04X) at position %d: not a file name", (int) path.charAt(control), control + 1));
+                continue;
+            }
             if (tarRoot && path.indexOf('/') >= 0) {
                 report.skip(fileName, number, "DATA.ROOT " + dataRoot + " is a tar archive, so the path must be a"
                         + " plain file name (X-CLIP extracts the base name from dirname(root/path) + '.tar'), found '"

@@ -30,6 +30,7 @@ public final class FeatureStore implements AutoCloseable {
                 samplerDescription);
     }
 
+    /** The encoding stored under {@code key}; null when absent or damaged (then it is computed again). */
     VideoEncoder.Encoded get(byte[] key) {
         byte[] value = store.get(key);
         return value == null ? null : decode(value);
@@ -56,11 +57,20 @@ public final class FeatureStore implements AutoCloseable {
         return buf.array();
     }
 
+    /** The stored encoding, or null when the value's sizes do not add up to its length (a damaged entry). */
     static VideoEncoder.Encoded decode(byte[] value) {
+        if (value.length < 12) {
+            return null;
+        }
         ByteBuffer buf = ByteBuffer.wrap(value);
         int clips = buf.getInt();
         int dim = buf.getInt();
         int tokens = buf.getInt();
+        // the stored sizes are checked against the value's length before anything is allocated from them
+        if (clips < 1 || dim < 1 || tokens < 0
+                || 12 + 4L * clips * dim * (1L + tokens) != value.length) {
+            return null;
+        }
         float[] features = new float[clips * dim];
         buf.asFloatBuffer().get(features);
         float[] context = null;

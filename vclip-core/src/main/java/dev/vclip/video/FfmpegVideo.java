@@ -363,9 +363,44 @@ public final class FfmpegVideo implements VideoSource {
         }
     }
 
+    /**
+     * The largest frame vclip decodes, in pixels: 40 M by default (8K UHD is 33 M), so that a file declaring
+     * 16000x16000 (a 35-byte GIF can) is refused from its header instead of costing gigabytes. Set
+     * {@code -Dvclip.video.maxPixels=N} to change it.
+     */
+    public static final String MAX_PIXELS_PROPERTY = "vclip.video.maxPixels";
+    static final long DEFAULT_MAX_PIXELS = 40_000_000L;
+
+    static long maxPixels() {
+        String value = System.getProperty(MAX_PIXELS_PROPERTY);
+        if (value == null) {
+            return DEFAULT_MAX_PIXELS;
+        }
+        try {
+            long n = Long.parseLong(value.strip());
+            if (n < 1) {
+                throw new NumberFormatException();
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            throw new VideoException("-D" + MAX_PIXELS_PROPERTY + "=" + value + ": not a positive number of pixels");
+        }
+    }
+
+    /** Refuses a declared frame size above {@code limit} pixels, naming the file, the size and the setting. */
+    static void checkFrameSize(String source, long width, long height, long limit) {
+        if (width * height > limit) {
+            throw new VideoException(String.format(java.util.Locale.ROOT, "%s: declares %dx%d frames (%.1f M pixels), "
+                    + "above the limit of %.1f M pixels (-D%s=N to change it)", source, width, height,
+                    width * height / 1e6, limit / 1e6, MAX_PIXELS_PROPERTY));
+        }
+    }
+
     private void openDecoder() {
         AVStream st = fmt.streams(streamIndex);
         AVCodecParameters par = st.codecpar();
+        long limit = maxPixels();
+        checkFrameSize(source, par.width(), par.height(), limit);
         AVCodec codec = avcodec_find_decoder(par.codec_id());
         if (codec == null || codec.isNull()) {
             throw new VideoException(source + ": no decoder for codec '" + avcodec_get_name(par.codec_id()).getString()
@@ -381,6 +416,8 @@ public final class FfmpegVideo implements VideoSource {
         }
         // Lets the decoder compute best_effort_timestamp in the stream's time base.
         decoder.pkt_timebase(st.time_base());
+        // a frame larger than its header said is refused by the decoder itself
+        decoder.max_pixels(limit);
         decoder.thread_count(0); // as many threads as cores
         ret = avcodec_open2(decoder, codec, (PointerPointer<?>) null);
         if (ret < 0) {

@@ -47,6 +47,73 @@ class FrameCacheTest {
         }
     }
 
+    /** A cache with enough clips that data.mdb spans many pages. */
+    private Path filledCache(Path video, int clips) {
+        Path cacheDir = dir.resolve("cache");
+        Random r = new Random(5);
+        try (FrameCache cache = FrameCache.open(cacheDir)) {
+            for (int i = 0; i < clips; i++) {
+                cache.put(FrameCache.key(video, "clip " + i, "t"), List.of(List.of(randomFrame(r, 64, 48))));
+            }
+        }
+        return cacheDir;
+    }
+
+    @Test
+    void aTruncatedCacheFileIsMovedAsideAndTheCacheStartsEmptyInsteadOfCrashingTheJvm() throws IOException {
+        Path video = Files.writeString(dir.resolve("a.mp4"), "not really a video");
+        Path cacheDir = filledCache(video, 40);
+        Path data = cacheDir.resolve("data.mdb");
+        long size = Files.size(data);
+        try (var ch = java.nio.channels.FileChannel.open(data, java.nio.file.StandardOpenOption.WRITE)) {
+            ch.truncate(size / 2); // what a copy cut short or a full disk leaves: LMDB would read past the end (SIGBUS)
+        }
+        try (FrameCache cache = FrameCache.open(cacheDir)) {
+            assertEquals(0, cache.size());
+            assertTrue(cache.get(FrameCache.key(video, "clip 3", "t")).isEmpty());
+            List<List<RgbFrame>> clip = List.of(List.of(randomFrame(new Random(1), 8, 8)));
+            cache.put(FrameCache.key(video, "clip 3", "t"), clip);
+            assertEquals(clip, cache.get(FrameCache.key(video, "clip 3", "t")).orElseThrow());
+        }
+        try (var files = Files.list(cacheDir)) {
+            assertTrue(files.anyMatch(p -> p.getFileName().toString().startsWith("data.mdb.damaged-")),
+                    "the damaged file is kept aside");
+        }
+    }
+
+    @Test
+    void aCacheFileOfRandomBytesIsMovedAsideAndTheCacheStartsEmpty() throws IOException {
+        Path video = Files.writeString(dir.resolve("a.mp4"), "not really a video");
+        Path cacheDir = filledCache(video, 10);
+        byte[] noise = new byte[(int) Files.size(cacheDir.resolve("data.mdb"))];
+        new Random(9).nextBytes(noise);
+        Files.write(cacheDir.resolve("data.mdb"), noise);
+        try (FrameCache cache = FrameCache.open(cacheDir)) {
+            assertEquals(0, cache.size());
+            assertTrue(cache.get(FrameCache.key(video, "clip 1", "t")).isEmpty());
+        }
+    }
+
+    @Test
+    void aDamagedValueIsAMissNotAnOutOfMemoryError() {
+        byte[] liesAboutItsSize = java.nio.ByteBuffer.allocate(16).putInt(1).putInt(1).putInt(40000).putInt(40000)
+                .array();
+        assertEquals(null, FrameCache.decode(liesAboutItsSize));
+        byte[] noise = new byte[4096];
+        Random r = new Random(2);
+        for (int i = 0; i < 200; i++) {
+            r.nextBytes(noise);
+            List<List<RgbFrame>> clips = FrameCache.decode(noise);
+            assertTrue(clips == null || clips.stream().flatMap(List::stream).mapToLong(f -> f.rgb().length).sum()
+                    <= noise.length);
+        }
+        List<List<RgbFrame>> one = List.of(List.of(randomFrame(r, 3, 2)));
+        byte[] good = FrameCache.encode(one);
+        assertEquals(one, FrameCache.decode(good));
+        assertEquals(null, FrameCache.decode(Arrays.copyOf(good, good.length - 1)), "cut short");
+        assertEquals(null, FrameCache.decode(Arrays.copyOf(good, good.length + 1)), "trailing bytes");
+    }
+
     @Test
     void theKeyChangesWithTheFileTheSamplingAndTheTransform() throws IOException {
         Path video = Files.writeString(dir.resolve("b.mp4"), "v1");

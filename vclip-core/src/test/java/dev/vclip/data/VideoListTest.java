@@ -104,6 +104,17 @@ class VideoListTest {
     }
 
     @Test
+    void aNulByteInAPathIsABadLineNamingItsLineNotACrash() {
+        DataFiles.contains(DataFiles.fails("l.txt", 2, () -> parse("a.mp4 0\nb\u0000c.mp4 1\n", FIVE)),
+                "control character (U+0000) at position 2");
+        ParseReport report = ParseReport.lenient();
+        VideoList list = VideoList.parse("l.txt", "a.mp4 0\nb\u0000c.mp4 1\nd.mp4 2\n", "/v", FIVE,
+                VideoList.Layout.AUTO, report);
+        assertEquals(List.of("a.mp4", "d.mp4"), list.entries().stream().map(VideoEntry::relativePath).toList());
+        assertEquals(List.of(2), report.problems().stream().map(ParseReport.Problem::line).toList());
+    }
+
+    @Test
     void missingFieldNonIntegerAndUnknownLabelEachNameTheirLine() {
         DataFiles.contains(DataFiles.fails("l.txt", 2, () -> parse("a.mp4 0\nb.mp4\n", null)),
                 "label is missing");

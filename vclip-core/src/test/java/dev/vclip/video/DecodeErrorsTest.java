@@ -32,6 +32,33 @@ class DecodeErrorsTest {
         }
     }
 
+    /**
+     * A 45-byte GIF whose screen and image declare 16000x16000 pixels (768 MB of RGB for one frame): refused from the
+     * header, naming the file, the declared size and the setting that changes the limit.
+     */
+    @Test
+    void aHugeDeclaredFrameIsRefusedFromTheHeader() throws Exception {
+        byte[] gif = {'G', 'I', 'F', '8', '9', 'a', (byte) 0x80, 0x3E, (byte) 0x80, 0x3E, (byte) 0x80, 0, 0,
+                0, 0, 0, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF,
+                0x2C, 0, 0, 0, 0, (byte) 0x80, 0x3E, (byte) 0x80, 0x3E, 0,
+                0x02, 0x02, 0x44, 0x01, 0x00, 0x3B};
+        Path p = Files.write(dir.resolve("bomb.gif"), gif);
+        VideoException e = assertThrows(VideoException.class, () -> {
+            try (VideoSource v = FfmpegVideo.open(p)) {
+                v.read(new int[] {0});
+            }
+        });
+        assertMentions(e, p.toString(), "16000x16000", FfmpegVideo.MAX_PIXELS_PROPERTY);
+    }
+
+    @Test
+    void theFrameSizeLimitNamesTheSizeAndLetsSmallerFramesThrough() {
+        FfmpegVideo.checkFrameSize("a.mp4", 7680, 4320, FfmpegVideo.DEFAULT_MAX_PIXELS); // 8K passes
+        VideoException e = assertThrows(VideoException.class, () -> FfmpegVideo.checkFrameSize("a.mp4", 100, 100,
+                9_999));
+        assertMentions(e, "a.mp4", "100x100", "0.0 M pixels");
+    }
+
     @Test
     void missingFile() {
         Path p = dir.resolve("nope.mp4");
