@@ -108,7 +108,7 @@ public final class Main implements Runnable {
         cli.setParameterExceptionHandler((e, args) -> {
             CommandLine failed = e.getCommandLine();
             PrintWriter err = failed.getErr();
-            err.println("error: " + e.getMessage());
+            err.println("error: " + shorten(e.getMessage()));
             CommandLine.UnmatchedArgumentException.printSuggestions(e, err);
             err.println("see '" + failed.getCommandSpec().qualifiedName() + " --help'");
             return 2;
@@ -122,12 +122,35 @@ public final class Main implements Runnable {
             if (debug) {
                 e.printStackTrace(commandLine.getErr());
             }
-            String message = e.getMessage() != null ? e.getMessage() : e.toString();
+            String message = shorten(e.getMessage() != null ? e.getMessage() : e.toString());
             commandLine.getErr().println(badInput ? "error: " + message : "internal error: " + message
                     + (debug ? "" : " (a vclip bug; VCLIP_DEBUG=1 shows where)"));
             return 1;
         });
         return cli;
+    }
+
+    /** Longer runs of non-space characters in an error message are cut in the middle. */
+    static final int LONGEST_WORD = 400;
+
+    /**
+     * {@code message} with every run of non-space characters longer than {@value #LONGEST_WORD} (a path or argument
+     * of a megabyte) cut to its start and end with the number of characters left out: a message stays readable.
+     */
+    static String shorten(String message) {
+        if (message == null || message.length() <= LONGEST_WORD) {
+            return message;
+        }
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\S{" + (LONGEST_WORD + 1) + ",}")
+                .matcher(message);
+        StringBuilder out = new StringBuilder();
+        while (m.find()) {
+            String w = m.group();
+            m.appendReplacement(out, java.util.regex.Matcher.quoteReplacement(w.substring(0, 200) + "...("
+                    + (w.length() - 300) + " characters left out)..." + w.substring(w.length() - 100)));
+        }
+        m.appendTail(out);
+        return out.toString();
     }
 
     /** The folder of the bundled random-weight model with its reference outputs (./vclip info's default). */

@@ -9,6 +9,16 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 class MainTest {
 
     @Test
+    void aMegabytePathInAnErrorIsCutInTheMiddle() {
+        String path = "/videos/" + "a".repeat(1 << 20) + ".mp4";
+        String shown = Main.shorten(path + ": no such file or folder");
+        org.junit.jupiter.api.Assertions.assertTrue(shown.length() < 1000, "length " + shown.length());
+        org.junit.jupiter.api.Assertions.assertTrue(shown.startsWith("/videos/aaa") && shown.endsWith(
+                "aaa.mp4: no such file or folder") && shown.contains("characters left out"), shown);
+        assertEquals("a.mp4: no such file", Main.shorten("a.mp4: no such file"));
+    }
+
+    @Test
     void libtorchGetsOneIntraOpThreadPerProcessorUnlessTheUserChose() {
         assertEquals("2", Main.torchThreads(null, null, 2));
         assertEquals("16", Main.torchThreads(null, "", 16));

@@ -343,7 +343,7 @@ public final class FfmpegVideo implements VideoSource {
             }
         }
         if (ret < 0) {
-            throw new VideoException(source + ": not a video FFmpeg can read (" + errorString(ret) + ")"
+            throw new VideoException(source + ": not a video FFmpeg can read (" + openError(ret) + ")"
                     + Mp4Diagnosis.explain(this::readBytes, totalLength()));
         }
         String demuxer = fmt.iformat() == null ? "" : fmt.iformat().name().getString();
@@ -353,7 +353,7 @@ public final class FfmpegVideo implements VideoSource {
         }
         ret = avformat_find_stream_info(fmt, (PointerPointer<?>) null);
         if (ret < 0) {
-            throw new VideoException(source + ": cannot read the stream information (" + errorString(ret) + ")"
+            throw new VideoException(source + ": cannot read the stream information (" + openError(ret) + ")"
                     + Mp4Diagnosis.explain(this::readBytes, totalLength()));
         }
         streamIndex = av_find_best_stream(fmt, AVMEDIA_TYPE_VIDEO, -1, -1, (AVCodec) null, 0);
@@ -1120,6 +1120,18 @@ public final class FfmpegVideo implements VideoSource {
     }
 
     // ------------------------------------------------------------------------------------------------ helpers
+
+    /** AVERROR(ENOMEM) on Linux. */
+    private static final int AVERROR_ENOMEM = -12;
+
+    /**
+     * An error while reading a file's header. FFmpeg answers "Cannot allocate memory" when a damaged or lying table
+     * declares sizes it refuses to allocate; that is a property of the file, not of this machine's memory.
+     */
+    static String openError(int err) {
+        return err == AVERROR_ENOMEM ? "its header declares sizes FFmpeg will not allocate: damaged or lying tables"
+                : errorString(err);
+    }
 
     static String errorString(int err) {
         byte[] buf = new byte[256];

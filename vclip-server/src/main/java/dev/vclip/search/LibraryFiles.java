@@ -74,7 +74,9 @@ public final class LibraryFiles {
         Map<String, VideoFile> files = new LinkedHashMap<>();
         for (Path input : inputs) {
             if (!Files.exists(input)) {
-                throw new VclipException(input + ": no such file or folder");
+                throw new VclipException(input + (Files.isSymbolicLink(input)
+                        ? ": a symbolic link that leads nowhere (its target is missing, or links loop)"
+                        : ": no such file or folder"));
             }
             try {
                 if (Files.isDirectory(input)) {
@@ -147,7 +149,12 @@ public final class LibraryFiles {
             if (line.isEmpty() || line.startsWith("#")) {
                 continue;
             }
-            Path p = base.resolve(line);
+            Path p;
+            try {
+                p = base.resolve(line);
+            } catch (java.nio.file.InvalidPathException e) {
+                throw new VclipException(list + ":" + (i + 1) + ": not a file name (" + e.getReason() + ")");
+            }
             if (!Files.exists(p)) {
                 throw new VclipException(list + ":" + (i + 1) + ": " + line + ": no such file");
             }
