@@ -88,25 +88,51 @@ public final class VideoEncoder {
 
     private Result encodeAll(List<String> specs, IntConsumer progress, ClipCounter clipCounter) {
         Encoded[] out = new Encoded[specs.size()];
+        Streamed s = encodeEach(specs, progress, clipCounter, (index, encoded) -> out[index] = encoded);
+        return new Result(Arrays.asList(out), s.skipped(), s.fromCache());
+    }
+
+    /** What {@link #encodeEach} could not use, and how many encodings came from the feature store. */
+    public record Streamed(List<Skipped> skipped, int fromCache) {
+    }
+
+    /** Receives each video's encoding as soon as it is there, with the video's index in the list. */
+    @FunctionalInterface
+    public interface Sink {
+        void accept(int index, Encoded encoded);
+    }
+
+    /**
+     * As {@link #encodeAll}, but each encoding goes to {@code sink} as soon as it is made (stored ones first) and
+     * nothing is kept here: a caller that reduces each video to a few numbers (zero-shot logits) holds no more than
+     * a batch of encodings at once, however many videos there are.
+     */
+    public Streamed encodeEach(List<String> specs, IntConsumer progress, Sink sink) {
+        return encodeEach(specs, progress, null, sink);
+    }
+
+    private Streamed encodeEach(List<String> specs, IntConsumer progress, ClipCounter clipCounter, Sink sink) {
         List<Skipped> skipped = new ArrayList<>();
         List<Integer> missing = new ArrayList<>();
         int fromCache = 0;
         byte[][] keys = new byte[specs.size()][];
         for (int i = 0; i < specs.size(); i++) {
+            Encoded stored = null;
             if (store != null) {
                 try {
                     keys[i] = store.key(specs.get(i), sampler.describe());
-                    out[i] = store.get(keys[i]);
+                    stored = store.get(keys[i]);
                 } catch (RuntimeException e) {
                     keys[i] = null; // e.g. the file is gone: decoding will report it
                 }
             }
-            if (out[i] == null) {
+            if (stored == null) {
                 missing.add(i);
             } else {
                 fromCache++;
+                sink.accept(i, stored);
                 if (clipCounter != null) {
-                    clipCounter.add(out[i].clips());
+                    clipCounter.add(stored.clips());
                 }
             }
         }
@@ -129,12 +155,12 @@ public final class VideoEncoder {
                 batch.add(((PrefetchLoader.Loaded<String, ClipSampler.Clips>) r).value());
                 batchIndex.add(index);
                 if (batch.size() == batchVideos) {
-                    flush(batch, batchIndex, out, keys, skipped, specs, progress, done, clipCounter);
+                    flush(batch, batchIndex, sink, keys, skipped, specs, progress, done, clipCounter);
                 }
             }
-            flush(batch, batchIndex, out, keys, skipped, specs, progress, done, clipCounter);
+            flush(batch, batchIndex, sink, keys, skipped, specs, progress, done, clipCounter);
         }
-        return new Result(Arrays.asList(out), skipped, fromCache);
+        return new Streamed(skipped, fromCache);
     }
 
     private static void tick(IntConsumer progress, int[] done) {
@@ -145,7 +171,7 @@ public final class VideoEncoder {
     }
 
     /** Runs one batch through the model; videos of differing clip shapes go separately. */
-    private void flush(List<ClipSampler.Clips> batch, List<Integer> batchIndex, Encoded[] out, byte[][] keys,
+    private void flush(List<ClipSampler.Clips> batch, List<Integer> batchIndex, Sink sink, byte[][] keys,
                        List<Skipped> skipped, List<String> specs, IntConsumer progress, int[] done,
                        ClipCounter clipCounter) {
         if (batch.isEmpty()) {
@@ -157,7 +183,7 @@ public final class VideoEncoder {
                 List<Encoded> encoded = encode(group.stream().map(batch::get).toList(), clipCounter);
                 for (int g = 0; g < group.size(); g++) {
                     int index = batchIndex.get(group.get(g));
-                    out[index] = encoded.get(g);
+                    sink.accept(index, encoded.get(g));
                     if (store != null && keys[index] != null) {
                         store.put(keys[index], encoded.get(g));
                     }

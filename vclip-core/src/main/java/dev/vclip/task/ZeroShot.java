@@ -99,14 +99,18 @@ public final class ZeroShot {
         }
         float[][] classFeatures = Scoring.textFeatures(model, texts);
         List<String> specs = entries.stream().map(VideoEntry::spec).toList();
-        VideoEncoder.Result encoded = encoder.encodeAll(specs, progress);
+        // each video is scored as soon as it is encoded and only its logits are kept (views x classes floats): at
+        // full size a video's prompt context is about 100 KB per view, 24 GB for 20k videos of 12 views if held
+        float[][][] logits = new float[entries.size()][][];
+        VideoEncoder.Streamed encoded = encoder.encodeEach(specs, progress,
+                (index, e) -> logits[index] = Scoring.logits(model, List.of(e), classFeatures, 32));
 
-        List<VideoEncoder.Encoded> kept = new ArrayList<>();
+        List<float[][]> kept = new ArrayList<>();
         List<String> keptVideos = new ArrayList<>();
         List<Integer> keptLabels = new ArrayList<>();
         for (int i = 0; i < entries.size(); i++) {
-            if (encoded.encoded().get(i) != null) {
-                kept.add(encoded.encoded().get(i));
+            if (logits[i] != null) {
+                kept.add(logits[i]);
                 keptVideos.add(specs.get(i));
                 keptLabels.add(entries.get(i).label());
             }
@@ -115,14 +119,7 @@ public final class ZeroShot {
             throw new IllegalStateException("no video could be decoded (" + encoded.skipped().size() + " skipped; first: "
                     + (encoded.skipped().isEmpty() ? "-" : encoded.skipped().get(0)) + ")");
         }
-        float[][] rows = Scoring.logits(model, kept, classFeatures, 32);
-        float[][][] perVideo = new float[kept.size()][][];
-        int row = 0;
-        for (int v = 0; v < kept.size(); v++) {
-            int clips = kept.get(v).clips();
-            perVideo[v] = java.util.Arrays.copyOfRange(rows, row, row + clips);
-            row += clips;
-        }
+        float[][][] perVideo = kept.toArray(new float[0][][]);
         int[] y = keptLabels.stream().mapToInt(Integer::intValue).toArray();
         ClassificationMetrics.Result metrics = ClassificationMetrics.evaluate(perVideo, y);
         long[][] confusion = ClassificationMetrics.confusionMatrix(y, metrics.top1Predictions(), labels.size());

@@ -72,4 +72,42 @@ class ZeroShotTest {
             }
         }
     }
+
+    /**
+     * Zero-shot scores each video as it is encoded and keeps only its logits: the streamed run gives the logits
+     * that scoring every encoding at once gives, and the encoder hands over each encoding exactly once.
+     */
+    @Test
+    void zeroShotStreamsEncodingsAndScoresAsScoringThemAllAtOnce() {
+        Path data = TaskFixtures.dataset();
+        LabelTable labels = LabelTable.read(data.resolve("labels.csv"));
+        List<VideoEntry> entries = valEntries(labels);
+        List<String> specs = entries.stream().map(VideoEntry::spec).toList();
+        try (VideoTextModel model = ModelFolder.load(TaskFixtures.model("xclip"))) {
+            ClipSampler sampler = new ClipSampler(new Sampling.SegmentMiddle(4, 2), 32, 1, null);
+            int[] handed = new int[specs.size()];
+            VideoEncoder.Streamed streamed = new VideoEncoder(model, sampler, null, 2, 3).encodeEach(specs, null,
+                    (index, e) -> handed[index]++);
+            assertEquals(0, streamed.skipped().size());
+            for (int h : handed) {
+                assertEquals(1, h);
+            }
+            List<String> texts = new ArrayList<>();
+            for (int c = 0; c < labels.size(); c++) {
+                texts.add(ZeroShot.classText("a video of {}", labels.name(c)));
+            }
+            VideoEncoder.Result all = new VideoEncoder(model, sampler, null, 2, 3).encodeAll(specs, null);
+            float[][] together = Scoring.logits(model, all.encoded(), Scoring.textFeatures(model, texts), 32);
+            ZeroShot.Result run = ZeroShot.run(model, entries, labels, "a video of {}",
+                    new VideoEncoder(model, sampler, null, 2, 3), null);
+            float[][][] expected = new float[specs.size()][][];
+            int row = 0;
+            for (int v = 0; v < specs.size(); v++) {
+                expected[v] = java.util.Arrays.copyOfRange(together, row, row + all.encoded().get(v).clips());
+                row += all.encoded().get(v).clips();
+            }
+            assertEquals(dev.vclip.eval.ClassificationMetrics.evaluate(expected,
+                    entries.stream().mapToInt(VideoEntry::label).toArray()).top1(), run.metrics().top1(), 1e-9);
+        }
+    }
 }
