@@ -56,10 +56,24 @@ public final class TarIndex {
 
     private final Path archive;
     private final Map<String, Entry> entries;
+    private final String damage;
 
-    private TarIndex(Path archive, Map<String, Entry> entries) {
+    private TarIndex(Path archive, Parsed parsed) {
         this.archive = archive;
-        this.entries = Collections.unmodifiableMap(entries);
+        this.entries = Collections.unmodifiableMap(parsed.entries());
+        this.damage = parsed.damage();
+    }
+
+    /** The members read, and what stopped the reading early (null when the archive is whole). */
+    private record Parsed(Map<String, Entry> entries, String damage) {
+    }
+
+    /**
+     * What is wrong with a damaged archive whose intact members are still usable (a copy cut short, a corrupt header
+     * after good ones): reading stopped there, and the members before it are the index. Empty for a whole archive.
+     */
+    public Optional<String> damage() {
+        return Optional.ofNullable(damage);
     }
 
     /** The index of an archive, read once and cached while the archive is unchanged. */
@@ -96,7 +110,11 @@ public final class TarIndex {
             throw new VideoException(src + ": not a regular file, so not a tar archive");
         }
         try (FileChannel ch = FileChannel.open(archive, StandardOpenOption.READ)) {
-            return new TarIndex(archive, parse(ch, src));
+            Parsed parsed = parse(ch, src);
+            if (parsed.entries().isEmpty() && parsed.damage() != null) {
+                throw new VideoException(src + ": " + parsed.damage() + ", and no member before it is whole");
+            }
+            return new TarIndex(archive, parsed);
         } catch (IOException e) {
             throw new VideoException(src + ": cannot read (" + e.getMessage() + ")", e);
         }
@@ -128,7 +146,7 @@ public final class TarIndex {
             }
             return new VideoException(archive + ": no member '" + member + "' (the archive has " + entries.size()
                     + " files" + (similar.isEmpty() ? "" : "; did you mean " + String.join(", ", similar) + "?")
-                    + ")");
+                    + (damage == null ? "" : "; the archive is damaged: " + damage) + ")");
         });
     }
 
@@ -148,7 +166,7 @@ public final class TarIndex {
 
     // ------------------------------------------------------------------------------------------------ parsing
 
-    private static Map<String, Entry> parse(FileChannel ch, String src) throws IOException {
+    private static Parsed parse(FileChannel ch, String src) throws IOException {
         long length = ch.size();
         Map<String, Entry> out = new LinkedHashMap<>();
         ByteBuffer header = ByteBuffer.allocate(BLOCK);
@@ -163,8 +181,7 @@ public final class TarIndex {
                     throw new VideoException(src + ": not a tar archive (" + length + " bytes, shorter than a header)");
                 }
                 if (pos < length) {
-                    throw new VideoException(src + ": truncated tar archive (a header at byte " + pos
-                            + " is cut off)");
+                    return new Parsed(out, "truncated tar archive (a header at byte " + pos + " is cut off)");
                 }
                 // A missing end-of-archive marker is tolerated, as tar itself does.
                 break;
@@ -185,12 +202,12 @@ public final class TarIndex {
                 if (pos == 0) {
                     throw new VideoException(src + ": not a tar archive" + compressedHint(h));
                 }
-                throw new VideoException(src + ": corrupt tar header at byte " + pos + " (bad checksum)");
+                return new Parsed(out, "corrupt tar header at byte " + pos + " (bad checksum)");
             }
             char type = (char) h[156];
             long size = parseSize(h, 124, 12);
             if (size < 0) {
-                throw new VideoException(src + ": corrupt tar header at byte " + pos + " (bad size field)");
+                return new Parsed(out, "corrupt tar header at byte " + pos + " (bad size field)");
             }
             if (paxSize >= 0) {
                 size = paxSize;
@@ -234,7 +251,7 @@ public final class TarIndex {
             name = normalise(name);
             if (type == '0' || type == '\0' || type == '7') {
                 if (dataStart + size > length) {
-                    throw new VideoException(src + ": truncated tar archive (member '" + name + "' needs " + size
+                    return new Parsed(out, "truncated tar archive (member '" + name + "' needs " + size
                             + " bytes at byte " + dataStart + ", the file ends at " + length + ")");
                 }
                 out.remove(name); // a later copy wins, and moves to the end of the order
@@ -248,7 +265,7 @@ public final class TarIndex {
             }
             pos = next;
         }
-        return out;
+        return new Parsed(out, null);
     }
 
     private static String ustarName(byte[] h) {

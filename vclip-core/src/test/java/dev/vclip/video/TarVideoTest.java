@@ -235,11 +235,31 @@ class TarVideoTest {
     }
 
     @Test
-    void truncatedArchive() throws Exception {
+    void anArchiveCutInsideItsFirstMemberHasNothingToOffer() throws Exception {
         byte[] all = Files.readAllBytes(tar);
         Path cut = Files.write(dir.resolve("cut.tar"), Arrays.copyOf(all, 512 + 1000));
         VideoException e = assertThrows(VideoException.class, () -> TarIndex.read(cut));
         assertTrue(e.getMessage().contains("truncated") && e.getMessage().contains("a.mp4"), e.getMessage());
+    }
+
+    /** A copy cut short keeps its whole members: they are read, and the damage is reported, not the archive lost. */
+    @Test
+    void anArchiveCutShortKeepsTheMembersBeforeTheCut() throws Exception {
+        TarIndex whole = TarIndex.read(tar);
+        TarIndex.Entry second = whole.entries().get(1);
+        byte[] all = Files.readAllBytes(tar);
+        Path cut = Files.write(dir.resolve("cut-later.tar"), Arrays.copyOf(all, (int) (second.dataOffset()
+                + second.size() / 2)));
+        TarIndex index = TarIndex.read(cut);
+        assertEquals(List.of(whole.entries().get(0)), index.entries());
+        assertTrue(index.damage().orElseThrow().contains("truncated") && index.damage().orElseThrow()
+                .contains(second.name()), index.damage().toString());
+        try (VideoSource v = VideoSources.open(cut + "#a.mp4")) {
+            assertEquals(90, v.info().frameCount());
+        }
+        VideoException missing = assertThrows(VideoException.class, () -> index.require(second.name()));
+        assertTrue(missing.getMessage().contains("damaged"), missing.getMessage());
+        assertTrue(TarIndex.read(tar).damage().isEmpty());
     }
 
     @Test

@@ -101,17 +101,17 @@ public final class LibraryFiles {
                     java.util.Collections.sort(found);
                     for (Path p : found) {
                         try {
-                            addFile(p, files);
+                            addFile(p, files, problems);
                         } catch (IOException | RuntimeException e) {
                             problems.add(new IndexStatus.Skipped(p.toString(), "cannot read: " + e.getMessage()));
                         }
                     }
                 } else if (isTar(input)) {
-                    addTar(input, files);
+                    addTar(input, files, problems);
                 } else if (isVideo(input)) {
-                    addFile(input, files);
+                    addFile(input, files, problems);
                 } else {
-                    addList(input, files);
+                    addList(input, files, problems);
                 }
             } catch (IOException e) {
                 throw new UncheckedIOException(input + ": " + e.getMessage(), e);
@@ -120,9 +120,10 @@ public final class LibraryFiles {
         return List.copyOf(files.values());
     }
 
-    private static void addFile(Path p, Map<String, VideoFile> files) throws IOException {
+    private static void addFile(Path p, Map<String, VideoFile> files, List<IndexStatus.Skipped> problems)
+            throws IOException {
         if (isTar(p)) {
-            addTar(p, files);
+            addTar(p, files, problems);
         } else if (isVideo(p)) {
             Path abs = p.toAbsolutePath().normalize();
             files.putIfAbsent(abs.toString(), new VideoFile(abs.toString(), Files.size(abs),
@@ -130,10 +131,15 @@ public final class LibraryFiles {
         }
     }
 
-    private static void addTar(Path archive, Map<String, VideoFile> files) throws IOException {
+    /** A tar archive's video members; a damaged archive's whole members, and its damage as a problem. */
+    private static void addTar(Path archive, Map<String, VideoFile> files, List<IndexStatus.Skipped> problems)
+            throws IOException {
         Path abs = archive.toAbsolutePath().normalize();
         long modified = Files.getLastModifiedTime(abs).toMillis();
-        for (TarIndex.Entry e : TarIndex.of(abs).entries()) {
+        TarIndex index = TarIndex.of(abs);
+        index.damage().ifPresent(d -> problems.add(new IndexStatus.Skipped(abs.toString(), d + "; the "
+                + index.entries().size() + " whole members before it are used")));
+        for (TarIndex.Entry e : index.entries()) {
             if (isVideo(Path.of(e.name()))) {
                 String spec = abs + VideoSources.TAR_SEPARATOR + e.name();
                 files.putIfAbsent(spec, new VideoFile(spec, e.size(), modified));
@@ -141,7 +147,8 @@ public final class LibraryFiles {
         }
     }
 
-    private static void addList(Path list, Map<String, VideoFile> files) throws IOException {
+    private static void addList(Path list, Map<String, VideoFile> files, List<IndexStatus.Skipped> problems)
+            throws IOException {
         List<String> lines = Files.readAllLines(list, StandardCharsets.UTF_8);
         Path base = list.toAbsolutePath().getParent();
         for (int i = 0; i < lines.size(); i++) {
@@ -159,11 +166,11 @@ public final class LibraryFiles {
                 throw new VclipException(list + ":" + (i + 1) + ": " + line + ": no such file");
             }
             if (Files.isDirectory(p)) {
-                for (VideoFile f : list(List.of(p))) {
+                for (VideoFile f : list(List.of(p), problems)) {
                     files.putIfAbsent(f.spec(), f);
                 }
             } else if (isVideo(p) || isTar(p)) {
-                addFile(p, files);
+                addFile(p, files, problems);
             } else {
                 throw new VclipException(list + ":" + (i + 1) + ": " + line + ": not a video (endings: "
                         + String.join(" ", VIDEO_EXTENSIONS.stream().sorted().toList()) + ") or a tar archive");

@@ -270,6 +270,21 @@ class VideoIndexTest {
     }
 
     @Test
+    void anArchiveCutShortGivesItsWholeMembersAndIsReported() throws IOException {
+        Path library = Files.createDirectories(dir.resolve("cut-library"));
+        byte[] tar = Files.readAllBytes(synth.resolve("videos.tar"));
+        Path cut = Files.write(library.resolve("cut.tar"), java.util.Arrays.copyOf(tar, tar.length / 2));
+        int whole = dev.vclip.video.TarIndex.read(synth.resolve("videos.tar")).entries().size();
+        List<IndexStatus.Skipped> problems = new ArrayList<>();
+        List<LibraryFiles.VideoFile> files = LibraryFiles.list(List.of(library), problems);
+        assertTrue(files.size() > 0 && files.size() < whole, files.size() + " of " + whole);
+        assertEquals(1, problems.size(), problems.toString());
+        assertEquals(cut.toString(), problems.get(0).path());
+        assertTrue(problems.get(0).reason().contains("truncated") && problems.get(0).reason()
+                .contains("whole members before it are used"), problems.get(0).reason());
+    }
+
+    @Test
     void anIndexOfAnotherModelIsRefusedUntilRebuilt() throws Exception {
         Path index = dir.resolve("idx");
         index(index, List.of(synth.resolve("videos/growing_000.mp4")), options());
