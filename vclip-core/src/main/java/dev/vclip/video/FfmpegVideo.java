@@ -143,6 +143,7 @@ import static org.bytedeco.ffmpeg.global.swscale.sws_scale;
  * videos in a loop does not grow the process. Not thread-safe: one instance per thread.
  */
 public final class FfmpegVideo implements VideoSource {
+    private static final System.Logger LOG = System.getLogger(FfmpegVideo.class.getName());
 
     /**
      * Silences FFmpeg's own log for the whole process (it prints complaints such as "moov atom not found" to stderr,
@@ -315,7 +316,13 @@ public final class FfmpegVideo implements VideoSource {
             int h = par.height();
             boolean swap = rotation == 90 || rotation == 270;
             String codec = avcodec_get_name(par.codec_id()).getString();
-            info = new VideoInfo(source, n, fps, n / fps, swap ? h : w, swap ? w : h, rotation, codec);
+            String damage = !truncated ? null : "damaged or cut short: " + n + " frames decode"
+                    + (containerFrameCount > n ? " of the " + containerFrameCount + " the container lists" : "")
+                    + (readError != null ? " (the stream ends with: " + readError + ")" : "");
+            if (damage != null) {
+                LOG.log(System.Logger.Level.WARNING, source + ": " + damage + "; only those are used");
+            }
+            info = new VideoInfo(source, n, fps, n / fps, swap ? h : w, swap ? w : h, rotation, codec, damage);
         } catch (RuntimeException | Error e) {
             freeNative();
             throw e;

@@ -140,6 +140,8 @@ class DecodeErrorsTest {
             assertTrue(v.truncated(), v.countMethod());
             assertEquals(300, v.containerFrameCount());
             assertTrue(n > 50 && n < 300, "frame count " + n);
+            String damage = v.info().damage();
+            assertTrue(damage != null && damage.contains(n + " frames decode of the 300"), damage);
             seqIds = v.read(IntStream.range(0, n).toArray()).stream().mapToInt(DecodeTestVideos::indexOf).toArray();
             // Frames keep their identity: increasing, and exact up to the cut (B-frames whose packets were cut
             // off can leave a gap just before the last frames, never a wrong frame).
