@@ -111,44 +111,53 @@ public final class LabelTable {
         }
         List<String> names = new ArrayList<>();
         List<Integer> lines = new ArrayList<>();
+        // rows skipped since the last class: a gap after them is their doing, and the error says so
+        List<String> skippedSince = new ArrayList<>();
         for (Csv.Row row = reader.next(); row != null; row = reader.next()) {
             if (!row.ok()) {
-                report.skip(file, row.line(), row.problem());
+                skip(report, skippedSince, file, row.line(), row.problem());
                 continue;
             }
             if (row.size() != 2) {
-                report.skip(file, row.line(), "expected 2 fields 'id,name', found " + row.size()
+                skip(report, skippedSince, file, row.line(), "expected 2 fields 'id,name', found " + row.size()
                         + (row.size() > 2 ? " (a name that contains a comma must be quoted)" : ""));
                 continue;
             }
             Numbers.Parsed id = Numbers.parseIndex("class id", row.get(0), false);
             if (!id.ok()) {
-                report.skip(file, row.line(), id.error());
+                skip(report, skippedSince, file, row.line(), id.error());
                 continue;
             }
             if (row.get(1).isEmpty()) {
-                report.skip(file, row.line(), "class " + id.value() + " has an empty name");
+                skip(report, skippedSince, file, row.line(), "class " + id.value() + " has an empty name");
                 continue;
             }
             int expected = names.size();
             if (id.value() < expected) {
-                report.skip(file, row.line(), "duplicate class id " + id.value() + " (already defined on line "
+                skip(report, skippedSince, file, row.line(), "duplicate class id " + id.value() + " (already defined on line "
                         + lines.get((int) id.value()) + ")");
                 continue;
             }
             if (id.value() > expected) {
                 throw new DatasetFormatException(file, row.line(), "class id " + id.value() + " leaves a gap:"
                         + " expected id " + expected + " (ids must run 0..N-1 in row order, because X-CLIP uses"
-                        + " the row position as the class index)");
+                        + " the row position as the class index)" + (skippedSince.isEmpty() ? ""
+                        : "; the row(s) skipped before it: " + String.join("; ", skippedSince)));
             }
             names.add(row.get(1));
             lines.add(row.line());
+            skippedSince.clear();
             report.accepted(file);
         }
         if (names.isEmpty()) {
             throw new DatasetFormatException(file, 0, "no classes after the header line");
         }
         return new LabelTable(file, names, lines.stream().mapToInt(Integer::intValue).toArray());
+    }
+
+    private static void skip(ParseReport report, List<String> skippedSince, String file, int line, String why) {
+        skippedSince.add("line " + line + ": " + why);
+        report.skip(file, line, why);
     }
 
     /** The file this table was read from, or the name it was given. */

@@ -51,6 +51,15 @@ class LabelTableTest {
         DataFiles.fails("l.csv", 2, () -> LabelTable.parse("l.csv", "id,name\n1,a\n0,b\n", report));
     }
 
+    /** A row skipped as malformed, then a gap: the gap's error names the skipped row as its cause. */
+    @Test
+    void aGapAfterASkippedRowNamesTheSkippedRow() {
+        DatasetFormatException e = DataFiles.fails("l.csv", 5, () -> LabelTable.parse("l.csv",
+                "id,name\n0,a\n1,b\n2,c,extra\n3,d\n", ParseReport.lenient()));
+        DataFiles.contains(e, "class id 3 leaves a gap", "expected id 2", "skipped before it: line 4",
+                "expected 2 fields");
+    }
+
     @Test
     void lenientSkipsDuplicatesAndMalformedRowsThatLeaveNoGap() {
         ParseReport report = ParseReport.lenient();
