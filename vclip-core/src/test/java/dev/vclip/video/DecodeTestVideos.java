@@ -172,19 +172,4 @@ final class DecodeTestVideos {
         }
         return value;
     }
-
-    /** VmRSS of this process in bytes (Linux), -1 when unknown. */
-    static long rssBytes() {
-        try {
-            for (String line : java.nio.file.Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (line.startsWith("VmRSS:")) {
-                    String[] parts = line.trim().split("\\s+");
-                    return Long.parseLong(parts[1]) * 1024;
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            return -1;
-        }
-        return -1;
-    }
 }
