@@ -20,7 +20,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
 import java.util.stream.Stream;
 
 import static dev.vclip.bench.Stats.median;
@@ -32,7 +31,6 @@ import static dev.vclip.bench.Stats.median;
         "Example: vclip bench pipeline --videos synth224/videos --model models/xclip-synth"})
 final class PipelineBench extends VclipCommand {
 
-    private static final Set<String> VIDEO_EXTENSIONS = Set.of(".mp4", ".avi", ".mkv", ".webm", ".mov", ".m4v");
 
     @Option(names = "--videos", required = true, paramLabel = "DIR", description = "a folder of videos (searched "
             + "recursively: .mp4, .avi, .mkv, .webm, .mov, .m4v)")
@@ -140,15 +138,13 @@ final class PipelineBench extends VclipCommand {
         }
         List<String> specs;
         try (Stream<Path> files = Files.walk(videos)) {
-            specs = files.filter(Files::isRegularFile).filter(p -> {
-                String name = p.getFileName().toString().toLowerCase(Locale.ROOT);
-                int dot = name.lastIndexOf('.');
-                return dot > 0 && VIDEO_EXTENSIONS.contains(name.substring(dot));
-            }).map(Path::toString).sorted().toList();
+            specs = files.filter(Files::isRegularFile)
+                    .filter(p -> dev.vclip.search.LibraryFiles.isVideoName(p.getFileName().toString()))
+                    .map(Path::toString).sorted().toList();
         }
         if (specs.isEmpty()) {
-            throw new dev.vclip.VclipException(videos + ": no videos (" + String.join(", ", VIDEO_EXTENSIONS.stream()
-                    .sorted().toList()) + ")");
+            throw new dev.vclip.VclipException(videos + ": no videos (" + String.join(", ",
+                    dev.vclip.search.LibraryFiles.VIDEO_EXTENSIONS.stream().sorted().toList()) + ")");
         }
         return limit == null ? specs : specs.subList(0, Math.min(limit, specs.size()));
     }

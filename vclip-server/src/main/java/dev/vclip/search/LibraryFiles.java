@@ -179,7 +179,12 @@ public final class LibraryFiles {
     }
 
     static boolean isVideo(Path p) {
-        String name = p.getFileName().toString().toLowerCase(Locale.ROOT);
+        return isVideoName(p.getFileName().toString());
+    }
+
+    /** Whether a file name ends with one of {@link #VIDEO_EXTENSIONS} (any case). */
+    public static boolean isVideoName(String fileName) {
+        String name = fileName.toLowerCase(Locale.ROOT);
         int dot = name.lastIndexOf('.');
         return dot > 0 && VIDEO_EXTENSIONS.contains(name.substring(dot));
     }

@@ -20,7 +20,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -117,13 +116,13 @@ final class VideoInputs {
             RemoteIterator<LocatedFileStatus> it = fs.listFiles(p, true);
             while (it.hasNext()) {
                 LocatedFileStatus f = it.next();
-                if (f.isFile() && isVideo(f.getPath().getName())) {
+                if (f.isFile() && LibraryFiles.isVideoName(f.getPath().getName())) {
                     found.add(file(f));
                 }
             }
             found.sort(java.util.Comparator.comparing(LibraryFiles.VideoFile::spec));
             found.forEach(f -> out.putIfAbsent(f.spec(), f));
-        } else if (isVideo(p.getName())) {
+        } else if (LibraryFiles.isVideoName(p.getName())) {
             out.putIfAbsent(status.getPath().toString(), file(status));
         } else if (named) {
             try (BufferedReader r = new BufferedReader(new InputStreamReader(fs.open(p), StandardCharsets.UTF_8))) {
@@ -152,12 +151,6 @@ final class VideoInputs {
 
     private static LibraryFiles.VideoFile file(FileStatus f) {
         return new LibraryFiles.VideoFile(f.getPath().toString(), f.getLen(), f.getModificationTime());
-    }
-
-    private static boolean isVideo(String name) {
-        String lower = name.toLowerCase(Locale.ROOT);
-        int dot = lower.lastIndexOf('.');
-        return dot > 0 && LibraryFiles.VIDEO_EXTENSIONS.contains(lower.substring(dot));
     }
 
     /** The video {@code spec} where the video layer can read it: in place when local, else a local copy. */
