@@ -76,7 +76,7 @@ final class SparkEmbedCommand extends VclipCommand {
         SparkSession spark = LocalSpark.start(master, "vclip spark-embed", conf);
         try {
             CorpusEmbedding.Summary s = CorpusEmbedding.run(spark, new CorpusEmbedding.Options(inputs, model, output,
-                    plan, partitions, overwrite));
+                    plan, partitions, overwrite), ConsoleProgress.FACTORY);
             if (json) {
                 printJson(EmbedJob.summary(s));
             } else {

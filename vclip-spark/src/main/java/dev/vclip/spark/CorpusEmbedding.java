@@ -5,6 +5,10 @@ import dev.vclip.search.IndexStatus;
 import dev.vclip.search.LibraryFiles;
 import dev.vclip.search.Moments;
 import dev.vclip.search.StoredEntry;
+import dev.vclip.report.Progress;
+import org.apache.spark.scheduler.AccumulableInfo;
+import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.scheduler.SparkListenerTaskEnd;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
@@ -14,6 +18,8 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import org.apache.spark.util.LongAccumulator;
+import scala.jdk.javaapi.CollectionConverters;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -67,6 +73,14 @@ public final class CorpusEmbedding {
 
     /** Runs the job on {@code spark}'s cluster; see the class comment. */
     public static Summary run(SparkSession spark, Options given) {
+        return run(spark, given, Progress.Factory.SILENT);
+    }
+
+    /**
+     * As {@link #run(SparkSession, Options)}, showing progress in videos: each task counts its videos in an
+     * accumulator, and the driver adds a task's count when the task succeeds (a retried task counts once).
+     */
+    public static Summary run(SparkSession spark, Options given, Progress.Factory progress) {
         long start = System.nanoTime();
         Options options = absolute(given);
         org.apache.hadoop.conf.Configuration conf = spark.sparkContext().hadoopConfiguration();
@@ -86,9 +100,11 @@ public final class CorpusEmbedding {
         Dataset<Row> videos = spark.createDataFrame(rows, listed)
                 // by a hash of the path: a retried task gets the same videos again
                 .repartition(partitions, functions.col("spec"));
+        LongAccumulator done = spark.sparkContext().longAccumulator("vclip videos done");
         Dataset<Row> entries = videos.mapPartitions(new EmbedPartition(options.model(), options.moments().toString(),
-                VideoInputs.entries(conf)), Encoders.row(EmbeddingsParquet.SCHEMA));
-        try {
+                VideoInputs.entries(conf), done), Encoders.row(EmbeddingsParquet.SCHEMA));
+        try (Progress bar = progress.start("spark-embed: videos", rows.size());
+             VideosDone listener = new VideosDone(spark, done.id(), rows.size(), bar)) {
             entries.write().mode(options.overwrite() ? SaveMode.Overwrite : SaveMode.ErrorIfExists)
                     .parquet(options.output());
         } catch (RuntimeException e) {
@@ -146,17 +162,54 @@ public final class CorpusEmbedding {
         }
     }
 
+    /** Steps the progress bar by the videos of each task that succeeds (the tasks' accumulator updates). */
+    private static final class VideosDone extends SparkListener implements AutoCloseable {
+        private final SparkSession spark;
+        private final long accumulator;
+        private final long total;
+        private final Progress bar;
+        private long done;
+
+        VideosDone(SparkSession spark, long accumulator, long total, Progress bar) {
+            this.spark = spark;
+            this.accumulator = accumulator;
+            this.total = total;
+            this.bar = bar;
+            spark.sparkContext().addSparkListener(this);
+        }
+
+        @Override
+        public synchronized void onTaskEnd(SparkListenerTaskEnd end) {
+            if (!end.taskInfo().successful()) {
+                return;
+            }
+            for (AccumulableInfo a : CollectionConverters.asJava(end.taskInfo().accumulables())) {
+                if (a.id() == accumulator && a.update().isDefined()) {
+                    done = Math.min(total, done + ((Number) a.update().get()).longValue());
+                    bar.stepTo(done);
+                }
+            }
+        }
+
+        @Override
+        public void close() {
+            spark.sparkContext().removeSparkListener(this);
+        }
+    }
+
     /** One partition's videos through the executor's model, lazily: one video's rows at a time. */
     static final class EmbedPartition implements org.apache.spark.api.java.function.MapPartitionsFunction<Row, Row> {
         private static final long serialVersionUID = 1L;
         private final String model;
         private final String moments;
         private final Map<String, String> hadoopConf;
+        private final LongAccumulator done;
 
-        EmbedPartition(String model, String moments, Map<String, String> hadoopConf) {
+        EmbedPartition(String model, String moments, Map<String, String> hadoopConf, LongAccumulator done) {
             this.model = model;
             this.moments = moments;
             this.hadoopConf = new java.util.HashMap<>(hadoopConf);
+            this.done = done;
         }
 
         @Override
@@ -183,6 +236,7 @@ public final class CorpusEmbedding {
         }
 
         private Iterator<Row> embed(Row video) {
+            done.add(1);
             String spec = video.getString(0);
             String videoId = IndexRun.videoId(spec);
             ExecutorModel m = ExecutorModel.get(model, hadoopConf);
