@@ -179,6 +179,14 @@ public final class VideoWriter implements AutoCloseable {
 
     /** Appends one frame: {@code width x height x 3} bytes, rows top to bottom, R G B per pixel. */
     public void write(byte[] rgbPixels) {
+        write(rgbPixels, frames);
+    }
+
+    /**
+     * Appends one frame shown at {@code pts}, in units of 1/fps seconds (increasing): with a high {@code fps} (say
+     * 1000) and uneven steps this writes a variable-frame-rate video.
+     */
+    public void write(byte[] rgbPixels, long pts) {
         if (packet == null) {
             throw new IllegalStateException(target + ": writer already finished or closed");
         }
@@ -196,7 +204,8 @@ public final class VideoWriter implements AutoCloseable {
         }
         dst.position(0);
         sws_scale(sws, rgb.data(), rgb.linesize(), 0, spec.height(), picture.data(), picture.linesize());
-        picture.pts(frames++);
+        picture.pts(pts);
+        frames++;
         encode(picture);
     }
 

@@ -51,6 +51,45 @@ class DecodeErrorsTest {
         assertMentions(e, p.toString(), "16000x16000", FfmpegVideo.MAX_PIXELS_PROPERTY);
     }
 
+    /**
+     * An MP4 whose sample-size table claims two billion entries is refused naming the file; and when FFmpeg answers
+     * such a table with "Cannot allocate memory" (ENOMEM, as for some lying tables), the message blames the file's
+     * tables, not the machine's memory.
+     */
+    @Test
+    void aLyingSampleTableIsRefusedAsTheFilesFault() throws Exception {
+        byte[] mp4 = Files.readAllBytes(DecodeTestVideos.write(dir.resolve("ok.mp4"), DecodeTestVideos.Kind.H264_MP4,
+                30, 10));
+        int at = indexOf(mp4, "stsz".getBytes());
+        assertTrue(at > 0 && mp4[at + 8] == 0 && mp4[at + 9] == 0 && mp4[at + 10] == 0 && mp4[at + 11] == 0,
+                "a table of per-sample sizes");
+        mp4[at + 12] = 0x7f;
+        mp4[at + 13] = (byte) 0xff;
+        mp4[at + 14] = (byte) 0xff;
+        mp4[at + 15] = (byte) 0xf0;
+        Path lying = Files.write(dir.resolve("lying.mp4"), mp4);
+        VideoException e = assertThrows(VideoException.class, () -> {
+            try (VideoSource v = FfmpegVideo.open(lying)) {
+                v.read(new int[] {0});
+            }
+        });
+        assertMentions(e, lying.toString(), "not a video FFmpeg can read");
+        assertTrue(FfmpegVideo.openError(-12).contains("damaged or lying tables"), FfmpegVideo.openError(-12));
+    }
+
+    private static int indexOf(byte[] data, byte[] pattern) {
+        outer:
+        for (int i = 0; i + pattern.length <= data.length; i++) {
+            for (int j = 0; j < pattern.length; j++) {
+                if (data[i + j] != pattern[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
+    }
+
     @Test
     void theFrameSizeLimitNamesTheSizeAndLetsSmallerFramesThrough() {
         FfmpegVideo.checkFrameSize("a.mp4", 7680, 4320, FfmpegVideo.DEFAULT_MAX_PIXELS); // 8K passes

@@ -24,7 +24,7 @@ final class OddVideos {
     record Case(String format, String extension, String encoder, String pixelFormat, int width, int height,
                 int frames) {
         String name() {
-            return encoder + "-" + pixelFormat + "-" + width + "x" + height + "." + extension;
+            return encoder + "-" + pixelFormat + "-" + width + "x" + height + "-" + frames + "f." + extension;
         }
 
         @Override
@@ -79,6 +79,10 @@ final class OddVideos {
         cases.add(new Case("nut", "nut", "ffv1", "yuv420p", 42, 24, 2));
         for (String vp9 : List.of("libvpx-vp9")) {
             cases.add(new Case("webm", "webm", vp9, "yuv420p", 98, 64, 2));
+        }
+        cases.add(new Case("mp4", "mp4", "mpeg4", "yuv420p", 64, 48, 1)); // one frame
+        for (String hevc : List.of("libx265", "libkvazaar")) {
+            cases.add(new Case("matroska", "mkv", hevc, "yuv420p", 98, 64, 2));
         }
         for (String av1 : List.of("libaom-av1", "librav1e", "libsvtav1")) {
             cases.add(new Case("matroska", "mkv", av1, "yuv420p", 66, 34, 2));

@@ -55,6 +55,37 @@ class OddVideosTest {
         assertNull(OddVideos.check(OddVideos.write(dir, c), c));
     }
 
+    /**
+     * Variable frame rate: 12 frames at uneven times (steps of 20 to 120 ms), each a different grey: every frame is
+     * counted and read back in order, and the rate is the mean one.
+     */
+    @Test
+    void aVariableFrameRateVideoIsReadFrameByFrame() {
+        Path out = dir.resolve("vfr.mp4");
+        int[] stepsMs = {40, 20, 120, 40, 60, 20, 100, 40, 80, 20, 40};
+        try (VideoWriter w = new VideoWriter(out, new VideoWriter.Spec("mp4", "mpeg4", "yuv420p", 64, 48, 1000, 1000,
+                0, 2, java.util.Map.of()))) {
+            long pts = 0;
+            for (int i = 0; i < 12; i++) {
+                byte[] rgb = new byte[64 * 48 * 3];
+                java.util.Arrays.fill(rgb, (byte) (20 * i));
+                w.write(rgb, pts);
+                pts += i < stepsMs.length ? stepsMs[i] : 40;
+            }
+            w.finish();
+        }
+        try (VideoSource v = VideoSources.open(out.toString())) {
+            assertEquals(12, v.info().frameCount());
+            int[] all = java.util.stream.IntStream.range(0, 12).toArray();
+            List<RgbFrame> frames = v.read(all);
+            for (int i = 0; i < 12; i++) {
+                int grey = frames.get(i).rgb()[frames.get(i).rgb().length / 2] & 0xff;
+                assertTrue(Math.abs(grey - 20 * i) <= 12, "frame " + i + " is grey " + grey + ", expected " + 20 * i);
+            }
+            assertTrue(v.info().fps() > 5 && v.info().fps() < 50, "mean rate " + v.info().fps());
+        }
+    }
+
     @Test
     void theBuildHasTheEncodersTheCorpusNeeds() {
         for (String encoder : List.of("ffv1", "mpeg4", "mjpeg", "gif", "rawvideo", "libopenh264")) {

@@ -270,6 +270,24 @@ class VideoIndexTest {
     }
 
     @Test
+    void aLoopingOrDanglingLinkIsNamedAsALinkNotAsAMissingFile() throws IOException {
+        Path loop = dir.resolve("loop.mp4");
+        Files.createSymbolicLink(loop, loop);
+        Path dangling = Files.createSymbolicLink(dir.resolve("dangling.mp4"), dir.resolve("gone.mp4"));
+        for (Path link : List.of(loop, dangling)) {
+            dev.vclip.VclipException e = assertThrows(dev.vclip.VclipException.class,
+                    () -> LibraryFiles.list(List.of(link)));
+            assertTrue(e.getMessage().contains(link.toString()) && e.getMessage().contains("symbolic link"),
+                    e.getMessage());
+        }
+        Path list = Files.writeString(dir.resolve("list.txt"), "ok.mp4\nbad\u0000name.mp4\n");
+        Files.copy(synth.resolve("videos/growing_000.mp4"), dir.resolve("ok.mp4"));
+        dev.vclip.VclipException e = assertThrows(dev.vclip.VclipException.class,
+                () -> LibraryFiles.list(List.of(list)));
+        assertTrue(e.getMessage().contains(list + ":2: not a file name"), e.getMessage());
+    }
+
+    @Test
     void anArchiveCutShortGivesItsWholeMembersAndIsReported() throws IOException {
         Path library = Files.createDirectories(dir.resolve("cut-library"));
         byte[] tar = Files.readAllBytes(synth.resolve("videos.tar"));
