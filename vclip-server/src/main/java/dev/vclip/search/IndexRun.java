@@ -221,6 +221,9 @@ public final class IndexRun {
                 commitData.put(VideoIndex.MOMENTS, moments.toString());
                 return work.apply(writer, commitData, moments, fresh);
             }
+        } catch (org.apache.lucene.store.LockObtainFailedException e) {
+            throw new SearchException(dir + ": another process is writing this index (its write.lock is held); run "
+                    + "again when it has finished", e);
         } catch (IOException e) {
             throw new UncheckedIOException(dir + ": " + e.getMessage(), e);
         }

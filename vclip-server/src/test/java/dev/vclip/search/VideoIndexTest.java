@@ -270,6 +270,22 @@ class VideoIndexTest {
     }
 
     @Test
+    void aSecondWriterIsRefusedWhileAnotherHoldsTheIndex() throws IOException {
+        Path index = dir.resolve("locked");
+        index(index, List.of(synth.resolve("videos/growing_000.mp4")), options());
+        try (org.apache.lucene.store.Directory d = org.apache.lucene.store.FSDirectory.open(index);
+             org.apache.lucene.index.IndexWriter other = new org.apache.lucene.index.IndexWriter(d,
+                     new org.apache.lucene.index.IndexWriterConfig())) {
+            SearchException e = assertThrows(SearchException.class, () -> index(index,
+                    List.of(synth.resolve("videos/shrinking_000.mp4")), options()));
+            assertTrue(e.getMessage().contains(index.toString()) && e.getMessage().contains("another process"),
+                    e.getMessage());
+        }
+        assertEquals(1, index(index, List.of(synth.resolve("videos/growing_000.mp4"),
+                synth.resolve("videos/shrinking_000.mp4")), options()).embedded(), "and works once it is free");
+    }
+
+    @Test
     void aLoopingOrDanglingLinkIsNamedAsALinkNotAsAMissingFile() throws IOException {
         Path loop = dir.resolve("loop.mp4");
         Files.createSymbolicLink(loop, loop);
