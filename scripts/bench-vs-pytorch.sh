@@ -3,7 +3,9 @@
 # batch 1 and 2, and text features (16 prompts of 77 and of 16 tokens), in alternating rounds (PyTorch, then vclip, ROUNDS times), nothing else should run meanwhile.
 # Only the ratios of figures from the same round mean something on a shared machine.
 #
-#   scripts/bench-vs-pytorch.sh BENCH_DIR MODEL_DIR [ROUNDS]
+#   scripts/bench-vs-pytorch.sh BENCH_DIR MODEL_DIR [ROUNDS] [--as-installed]
+#
+# --as-installed: the anchor as a plain user runs it (no OMP_WAIT_POLICY or malloc settings), instead of tuned.
 #
 # BENCH_DIR: the anchor (bench_torch.py; its README says how to install Debian's torch with OpenBLAS and how to
 # make MODEL_DIR, a random full-size X-CLIP folder). Prints one line per round and batch; the JSON lines of both
@@ -13,6 +15,8 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 bench="${1:?usage: scripts/bench-vs-pytorch.sh BENCH_DIR MODEL_DIR [ROUNDS]}"
 model="${2:?usage: scripts/bench-vs-pytorch.sh BENCH_DIR MODEL_DIR [ROUNDS]}"
 rounds="${3:-2}"
+anchor_mode=()
+[ "${4:-}" = "--as-installed" ] && anchor_mode=(--as-installed)
 out=runs/bench-vs-pytorch
 mkdir -p "$out"
 ms() { # the ms_per_video of a JSON document or line matching a batch
@@ -38,7 +42,8 @@ for line in open(sys.argv[3]):
 }
 printf '%-6s %-22s %14s %9s %14s %8s\n' round what "pytorch ms" "load" "vclip ms" "ratio"
 for r in $(seq 1 "$rounds"); do
-  /usr/bin/python3 "$bench/bench_torch.py" "$model" --batches 1 2 --attn eager --runs 5 > "$out/torch-$r.jsonl"
+  /usr/bin/python3 "$bench/bench_torch.py" "$model" --batches 1 2 --attn eager --runs 5 "${anchor_mode[@]}" \
+    > "$out/torch-$r.jsonl"
   ./vclip bench model --model "$model" --batch 1 --iterations 5 --text --json > "$out/vclip-$r-b1.json"
   ./vclip bench model --model "$model" --batch 2 --iterations 5 --json > "$out/vclip-$r-b2.json"
   row() { printf '%-6s %-22s %14s %9s %14s %8s\n' "$r" "$1" "$2" "$3" "$4" "$(/usr/bin/python3 -c "print('%.2f' % ($2 / $4))")"; }

@@ -33,7 +33,7 @@ class DecodeErrorsTest {
     }
 
     /**
-     * A 45-byte GIF whose screen and image declare 16000x16000 pixels (768 MB of RGB for one frame): refused from the
+     * A 35-byte GIF whose screen and image declare 16000x16000 pixels (768 MB of RGB for one frame): refused from the
      * header, naming the file, the declared size and the setting that changes the limit.
      */
     @Test
