@@ -100,7 +100,7 @@ public final class FrameCache implements AutoCloseable {
                 }
                 int w = buf.getInt();
                 int h = buf.getInt();
-                if (w < 1 || h < 1 || 3L * w * h > buf.remaining()) {
+                if (w < 1 || h < 1 || w > buf.remaining() / 3 || h > buf.remaining() / (3L * w)) {
                     return null;
                 }
                 byte[] rgb = new byte[w * h * 3];

@@ -62,14 +62,26 @@ public final class LmdbStore implements AutoCloseable {
                      | org.lmdbjava.LmdbNativeException.PageCorruptedException e) {
                 damage = "not a readable LMDB file (" + e.getMessage() + ")";
             }
+            Dbi<byte[]> db = null;
+            if (damage == null) {
+                try {
+                    db = env.openDbi(name, DbiFlags.MDB_CREATE);
+                } catch (org.lmdbjava.LmdbNativeException.PageCorruptedException
+                         | org.lmdbjava.LmdbNativeException.PageNotFoundException e) {
+                    damage = "a corrupted root page (" + e.getMessage() + ")";
+                }
+            }
             if (damage != null) {
                 if (env != null) {
                     env.close();
                 }
+                // another process that opened the same damaged cache at the same moment may move it too; the
+                // second move then finds nothing to move, and both go on with the fresh file
                 quarantine(dir, damage);
                 env = openEnv(dir, mapSize);
+                db = env.openDbi(name, DbiFlags.MDB_CREATE);
             }
-            return new LmdbStore(dir, env, env.openDbi(name, DbiFlags.MDB_CREATE));
+            return new LmdbStore(dir, env, db);
         } catch (LmdbException e) {
             if (env != null) {
                 env.close();
@@ -102,6 +114,8 @@ public final class LmdbStore implements AutoCloseable {
         Path aside = dir.resolve("data.mdb.damaged-" + System.currentTimeMillis());
         try {
             Files.move(data, aside);
+        } catch (java.nio.file.NoSuchFileException e) {
+            return; // moved aside by another process meanwhile
         } catch (IOException e) {
             throw new UncheckedIOException(dir + ": the cache is damaged (" + damage + ") and cannot be moved aside: "
                     + e.getMessage(), e);
@@ -145,6 +159,9 @@ public final class LmdbStore implements AutoCloseable {
         try (Txn<byte[]> txn = env.txnWrite()) {
             db.put(txn, key, value);
             txn.commit();
+        } catch (org.lmdbjava.LmdbNativeException.PageCorruptedException
+                 | org.lmdbjava.LmdbNativeException.PageNotFoundException e) {
+            LOG.log(System.Logger.Level.WARNING, dir + ": a damaged page, the value is not stored: " + e.getMessage());
         } catch (Env.MapFullException e) {
             throw new IllegalStateException(dir + ": the cache is full (" + env.info().mapSize
                     + " bytes); delete the folder or open it with a larger map size", e);

@@ -67,9 +67,9 @@ public final class FeatureStore implements AutoCloseable {
         int dim = buf.getInt();
         int tokens = buf.getInt();
         // the stored sizes are checked against the value's length before anything is allocated from them
-        if (clips < 1 || dim < 1 || tokens < 0
-                || 12 + 4L * clips * dim * (1L + tokens) != value.length) {
-            return null;
+        if (clips < 1 || dim < 1 || tokens < 0 || clips > value.length || dim > value.length
+                || tokens > value.length || 12 + 4L * clips * dim * (1L + tokens) != value.length) {
+            return null; // each factor is at most the length first, so the product cannot overflow
         }
         float[] features = new float[clips * dim];
         buf.asFloatBuffer().get(features);

@@ -43,6 +43,8 @@ public final class VideoEncoder {
     public record Result(List<Encoded> encoded, List<Skipped> skipped, int fromCache) {
     }
 
+    private static final System.Logger LOG = System.getLogger(VideoEncoder.class.getName());
+
     private final VideoTextModel model;
     private final ClipSampler sampler;
     private final FeatureStore store;
@@ -179,21 +181,27 @@ public final class VideoEncoder {
         }
         List<List<Integer>> groups = groupByShape(batch);
         for (List<Integer> group : groups) {
+            List<Encoded> encoded;
             try {
-                List<Encoded> encoded = encode(group.stream().map(batch::get).toList(), clipCounter);
-                for (int g = 0; g < group.size(); g++) {
-                    int index = batchIndex.get(group.get(g));
-                    sink.accept(index, encoded.get(g));
-                    if (store != null && keys[index] != null) {
-                        store.put(keys[index], encoded.get(g));
-                    }
-                    tick(progress, done);
-                }
+                encoded = encode(group.stream().map(batch::get).toList(), clipCounter);
             } catch (RuntimeException e) {
                 for (int g : group) {
                     skipped.add(new Skipped(specs.get(batchIndex.get(g)), "model: " + e.getMessage()));
                     tick(progress, done);
                 }
+                continue;
+            }
+            for (int g = 0; g < group.size(); g++) {
+                int index = batchIndex.get(group.get(g));
+                sink.accept(index, encoded.get(g));
+                if (store != null && keys[index] != null) {
+                    try {
+                        store.put(keys[index], encoded.get(g));
+                    } catch (RuntimeException e) { // a full or damaged cache costs the caching, not the result
+                        LOG.log(System.Logger.Level.WARNING, specs.get(index) + ": not cached: " + e.getMessage());
+                    }
+                }
+                tick(progress, done);
             }
         }
         batch.clear();

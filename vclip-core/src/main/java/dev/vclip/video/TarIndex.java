@@ -219,11 +219,15 @@ public final class TarIndex {
                 long metaSize = parseSize(h, 124, 12);
                 next = dataStart + roundUp(metaSize);
                 if (metaSize > 16 << 20) {
-                    throw new VideoException(src + ": corrupt tar header at byte " + pos + " (a " + metaSize
+                    return new Parsed(out, "corrupt tar header at byte " + pos + " (a " + metaSize
                             + "-byte meta entry)");
                 }
                 if (type != 'g') {
                     byte[] data = new byte[(int) metaSize];
+                    if (dataStart + metaSize > length) {
+                        return new Parsed(out, "truncated tar archive (the meta entry at byte " + pos
+                                + " is cut off)");
+                    }
                     readFully(ch, ByteBuffer.wrap(data), dataStart);
                     if (type == 'L') {
                         longName = cString(data, 0, data.length);
@@ -236,7 +240,7 @@ public final class TarIndex {
                             try {
                                 paxSize = Long.parseLong(pax.get("size").trim());
                             } catch (NumberFormatException e) {
-                                throw new VideoException(src + ": corrupt pax header at byte " + pos);
+                                return new Parsed(out, "corrupt pax header at byte " + pos);
                             }
                         }
                     }

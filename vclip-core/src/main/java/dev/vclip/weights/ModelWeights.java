@@ -34,6 +34,9 @@ public final class ModelWeights implements AutoCloseable {
     private final Map<String, NDArray> arrays;
     private final String source;
     private final String identity;
+    /** The weight files, for {@link #contentIdentity()}; empty for weights made in memory. */
+    private List<Path> files = List.of();
+    private String contentIdentity;
 
     private ModelWeights(NDManager manager, Map<String, NDArray> arrays, String source, String identity) {
         this.manager = manager;
@@ -100,7 +103,9 @@ public final class ModelWeights implements AutoCloseable {
             manager.close();
             throw e;
         }
-        return new ModelWeights(manager, arrays, source, identityOf(files));
+        ModelWeights weights = new ModelWeights(manager, arrays, source, identityOf(files));
+        weights.files = files.stream().map(f -> f.path().toAbsolutePath().normalize()).toList();
+        return weights;
     }
 
     /** The files' paths, sizes and modification times: changes whenever the weights on disk change. */
@@ -203,6 +208,53 @@ public final class ModelWeights implements AutoCloseable {
      */
     public String identity() {
         return identity;
+    }
+
+    /**
+     * What identifies these weights wherever their files are: per file its name, size and a SHA-256 of its first and
+     * last MiB (a copy on another machine, or in another folder, has the same; retrained or other weights do not).
+     * For weights made in memory, {@link #identity()}. Used where an identity travels between machines (an index
+     * embedded on a cluster and searched on a laptop).
+     */
+    public synchronized String contentIdentity() {
+        if (contentIdentity == null) {
+            if (files.isEmpty()) {
+                contentIdentity = identity;
+            } else {
+                StringBuilder id = new StringBuilder();
+                for (Path f : files) {
+                    id.append(f.getFileName()).append('|').append(fingerprint(f)).append(';');
+                }
+                contentIdentity = id.toString();
+            }
+        }
+        return contentIdentity;
+    }
+
+    private static String fingerprint(Path file) {
+        final int end = 1 << 20;
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(file)) {
+            long size = ch.size();
+            java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
+            java.nio.ByteBuffer head = java.nio.ByteBuffer.allocate((int) Math.min(size, end));
+            while (head.hasRemaining() && ch.read(head, head.position()) > 0) {
+                // reads the first MiB
+            }
+            sha.update(head.flip());
+            if (size > end) {
+                long from = Math.max(end, size - end);
+                java.nio.ByteBuffer tail = java.nio.ByteBuffer.allocate((int) (size - from));
+                while (tail.hasRemaining() && ch.read(tail, from + tail.position()) > 0) {
+                    // reads the last MiB
+                }
+                sha.update(tail.flip());
+            }
+            return size + "|" + java.util.HexFormat.of().formatHex(sha.digest()).substring(0, 32);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(file + ": " + e.getMessage(), e);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /**

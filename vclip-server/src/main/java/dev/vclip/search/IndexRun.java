@@ -98,7 +98,8 @@ public final class IndexRun {
     public static Report run(Path dir, VideoTextModel model, List<LibraryFiles.VideoFile> files, Options options,
                              Progress.Factory progress) {
         long start = System.nanoTime();
-        return write(dir, VideoIndex.modelKey(model), options.modelDir(), options.moments(), options.rebuild(),
+        return write(dir, VideoIndex.modelKey(model), VideoIndex.legacyModelKey(model), options.modelDir(),
+                options.moments(), options.rebuild(),
                 (writer, commitData, moments, fresh) -> new Updater(writer, commitData, model, moments, options,
                         progress, start).update(files, fresh));
     }
@@ -127,7 +128,7 @@ public final class IndexRun {
                                        java.util.Iterator<EmbeddedVideo> videos, long total, int commitEvery,
                                        Progress.Factory progress) {
         long start = System.nanoTime();
-        return write(dir, modelKey, modelDir, moments, rebuild, (writer, commitData, kept, fresh) -> {
+        return write(dir, modelKey, null, modelDir, moments, rebuild, (writer, commitData, kept, fresh) -> {
             if (!kept.equals(moments)) {
                 throw new SearchException(dir + ": holds moments " + kept + ", the embeddings have " + moments
                         + "; start over with --rebuild");
@@ -185,8 +186,13 @@ public final class IndexRun {
                 throws IOException;
     }
 
-    /** Opens (or creates, or with {@code rebuild} starts over) the index for {@code modelKey} and runs {@code work}. */
-    private static Report write(Path dir, String modelKey, Path modelDir, Moments requested, boolean rebuild,
+    /**
+     * Opens (or creates, or with {@code rebuild} starts over) the index for {@code modelKey} and runs {@code work}.
+     * An index that records {@code legacyKey} (the same model, keyed as before content fingerprints; may be null)
+     * is the same model's, and its next commit records {@code modelKey}.
+     */
+    private static Report write(Path dir, String modelKey, String legacyKey, Path modelDir, Moments requested,
+                                boolean rebuild,
                                 WriterWork work) {
         try {
             Files.createDirectories(dir);
@@ -198,7 +204,8 @@ public final class IndexRun {
             Map<String, String> previous = !rebuild && DirectoryReader.indexExists(directory)
                     ? VideoIndex.commitData(dir) : Map.of();
             boolean fresh = previous.isEmpty() || rebuild;
-            if (!fresh && !modelKey.equals(previous.get(VideoIndex.MODEL_KEY))) {
+            String recorded = previous.get(VideoIndex.MODEL_KEY);
+            if (!fresh && !modelKey.equals(recorded) && (legacyKey == null || !legacyKey.equals(recorded))) {
                 throw new SearchException(dir + ": made with another model (" + previous.getOrDefault(
                         VideoIndex.MODEL_DIR, "?") + "); index with that model, or start over with --rebuild");
             }
@@ -206,9 +213,11 @@ public final class IndexRun {
             if (!fresh && !requested.equals(moments)) {
                 LOG.log(System.Logger.Level.INFO, dir + " keeps its moments " + moments + " (--rebuild to change them)");
             }
+            // commits are explicit (every N videos and at the end): a run that fails leaves the last commit, and
+            // a --rebuild that fails before its first commit leaves the old index, not an empty one
             IndexWriterConfig config = new IndexWriterConfig().setOpenMode(fresh
                     ? IndexWriterConfig.OpenMode.CREATE : IndexWriterConfig.OpenMode.CREATE_OR_APPEND)
-                    .setRAMBufferSizeMB(256);
+                    .setRAMBufferSizeMB(256).setCommitOnClose(false);
             try (IndexWriter writer = new IndexWriter(directory, config)) {
                 Map<String, String> commitData = new LinkedHashMap<>();
                 commitData.put(VideoIndex.FORMAT, VideoIndex.FORMAT_VERSION);

@@ -69,13 +69,11 @@ public final class VideoIndex implements LibrarySearch, Closeable {
     private final VideoTextModel model;
     private final Directory directory;
     private final SearcherManager searchers;
-    private final String modelKey;
     private VideoTextModel ownedModel;
 
     private VideoIndex(Path dir, VideoTextModel model, Directory directory, SearcherManager searchers) {
         this.dir = dir;
         this.model = model;
-        this.modelKey = modelKey(model);
         this.directory = directory;
         this.searchers = searchers;
     }
@@ -87,7 +85,7 @@ public final class VideoIndex implements LibrarySearch, Closeable {
     public static VideoIndex open(Path dir, VideoTextModel model) {
         Map<String, String> data = commitData(dir);
         String expected = data.get(MODEL_KEY);
-        if (!modelKey(model).equals(expected)) {
+        if (!sameModel(expected, model)) {
             throw new SearchException(dir + ": made with another model (" + data.getOrDefault(MODEL_DIR, "?")
                     + "); search it with that model, or rebuild it with this one (vclip index --rebuild)");
         }
@@ -142,9 +140,24 @@ public final class VideoIndex implements LibrarySearch, Closeable {
     }
 
     /** What identifies a model's embeddings: a hash of its weights' identity and its config. */
-    /** The key an index records for the model it was made with: its weights' identity and configuration, hashed. */
+    /**
+     * The key an index records for the model it was made with: its weights' content fingerprint
+     * ({@code ModelWeights.contentIdentity}) and configuration, hashed; the same for a copy of the model folder
+     * elsewhere, so an index embedded on a cluster opens with the model on a laptop.
+     */
     public static String modelKey(VideoTextModel model) {
+        return LibraryFiles.sha256Hex("index-model-key 2\n" + model.weights().contentIdentity() + "\n"
+                + model.config().toJson(), 32);
+    }
+
+    /** The key indexes made before the content fingerprint recorded (paths and times of the weight files). */
+    static String legacyModelKey(VideoTextModel model) {
         return LibraryFiles.sha256Hex(Scoring.modelKey(model), 32);
+    }
+
+    /** Whether an index's recorded key is {@code model}'s (either form). */
+    static boolean sameModel(String recorded, VideoTextModel model) {
+        return modelKey(model).equals(recorded) || legacyModelKey(model).equals(recorded);
     }
 
     public Path dir() {
@@ -434,7 +447,7 @@ public final class VideoIndex implements LibrarySearch, Closeable {
             searchers.maybeRefresh(); // a newer commit (vclip index running beside a server) becomes visible
             IndexSearcher searcher = searchers.acquire();
             String key = ((DirectoryReader) searcher.getIndexReader()).getIndexCommit().getUserData().get(MODEL_KEY);
-            if (!modelKey.equals(key)) { // rebuilt with another model since it was opened: its vectors mean nothing here
+            if (!sameModel(key, model)) { // rebuilt with another model since it was opened: its vectors mean nothing
                 searchers.release(searcher);
                 throw new SearchException(dir + ": rebuilt with another model since it was opened; open it again with "
                         + "that model");

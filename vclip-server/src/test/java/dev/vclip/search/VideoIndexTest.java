@@ -269,6 +269,43 @@ class VideoIndexTest {
         assertTrue(strict.getMessage().contains("damaged.tar"), strict.getMessage());
     }
 
+    /**
+     * The model key travels: an index made with the model opens with a copy of its folder elsewhere (an index
+     * embedded on a cluster, searched on a laptop), and one recorded with the older path-and-time key still opens.
+     */
+    @Test
+    void theModelKeyIsTheSameForACopyOfTheModelFolderAndTheOldKeyStillOpens() throws IOException {
+        Path index = dir.resolve("keyed");
+        index(index, List.of(synth.resolve("videos/growing_000.mp4")), options());
+        Path copy = Files.createDirectories(dir.resolve("elsewhere/model"));
+        try (var files = Files.list(TestResources.repositoryModel("xclip-synth"))) {
+            for (Path f : files.filter(Files::isRegularFile).toList()) {
+                Files.copy(f, copy.resolve(f.getFileName()));
+            }
+        }
+        try (VideoTextModel copied = ModelFolder.load(copy)) {
+            assertEquals(VideoIndex.modelKey(model), VideoIndex.modelKey(copied));
+            try (VideoIndex idx = VideoIndex.open(index, copied)) {
+                assertEquals(1, idx.status().videos());
+            }
+        }
+        try (org.apache.lucene.store.Directory d = org.apache.lucene.store.FSDirectory.open(index);
+             org.apache.lucene.index.IndexWriter w = new org.apache.lucene.index.IndexWriter(d,
+                     new org.apache.lucene.index.IndexWriterConfig())) {
+            java.util.Map<String, String> data = new java.util.HashMap<>(VideoIndex.commitData(index));
+            data.put(VideoIndex.MODEL_KEY, VideoIndex.legacyModelKey(model));
+            w.setLiveCommitData(data.entrySet());
+            w.commit();
+        }
+        try (VideoIndex idx = VideoIndex.open(index, model)) {
+            assertEquals(1, idx.status().videos());
+        }
+        assertEquals(1, index(index, List.of(synth.resolve("videos/growing_000.mp4"),
+                synth.resolve("videos/shrinking_000.mp4")), options()).embedded(), "an old index is extended");
+        assertEquals(VideoIndex.modelKey(model), VideoIndex.commitData(index).get(VideoIndex.MODEL_KEY),
+                "and records the new key");
+    }
+
     @Test
     void aSecondWriterIsRefusedWhileAnotherHoldsTheIndex() throws IOException {
         Path index = dir.resolve("locked");

@@ -107,7 +107,7 @@ public final class CorpusEmbedding {
              VideosDone listener = new VideosDone(spark, done.id(), rows.size(), bar)) {
             entries.write().mode(options.overwrite() ? SaveMode.Overwrite : SaveMode.ErrorIfExists)
                     .parquet(options.output());
-        } catch (RuntimeException e) {
+        } catch (Exception e) { // SparkException ("Job aborted") is checked, though Scala does not declare it
             // a bad video is a row; what fails the job is what fails every task (the model cannot be loaded,
             // the output cannot be written): name the cause, not Spark's stage bookkeeping
             Throwable cause = e;

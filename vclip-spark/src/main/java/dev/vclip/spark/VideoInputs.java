@@ -162,8 +162,13 @@ final class VideoInputs {
             org.apache.hadoop.fs.Path remote = new org.apache.hadoop.fs.Path(spec);
             String name = remote.getName();
             Path copy = Files.createTempFile("vclip-video-", name.substring(Math.max(0, name.lastIndexOf('.'))));
-            remote.getFileSystem(configuration(conf)).copyToLocalFile(false, remote,
-                    new org.apache.hadoop.fs.Path(copy.toUri()), true);
+            try {
+                remote.getFileSystem(configuration(conf)).copyToLocalFile(false, remote,
+                        new org.apache.hadoop.fs.Path(copy.toUri()), true);
+            } catch (IOException | RuntimeException e) {
+                Files.deleteIfExists(copy); // no half-copied videos left on the executor's disk
+                throw e;
+            }
             return new Local(copy.toString(), copy);
         } catch (IOException e) {
             throw new UncheckedIOException(spec + ": cannot copy to local disk: " + e.getMessage(), e);

@@ -174,6 +174,8 @@ class CorpusEmbeddingTest {
                 false));
         assertEquals(12, s.videos());
         assertEquals(1, s.failed());
+        assertEquals(VideoIndex.modelKey(model), ParquetIndex.origin(spark, out.toString()).modelKey(),
+                "a copy of the model folder on the executor has the model's key");
         Map<String, Row> local = new HashMap<>();
         for (Row r : spark.read().parquet(output.toString()).collectAsList()) {
             local.put(r.getAs(EmbeddingsParquet.PATH), r);
@@ -188,6 +190,17 @@ class CorpusEmbeddingTest {
             assertSameEmbedding(EmbeddingsParquet.floats(same.getList(same.fieldIndex(EmbeddingsParquet.EMBEDDING))),
                     EmbeddingsParquet.floats(r.getList(r.fieldIndex(EmbeddingsParquet.EMBEDDING))), path);
         }
+    }
+
+    @Test
+    void aModelTheExecutorsCannotLoadFailsTheJobNamingTheCause() throws IOException {
+        Path broken = Files.createDirectories(shared.resolve("no-weights"));
+        Files.copy(modelDir.resolve("config.json"), broken.resolve("config.json"));
+        SparkJobException e = assertThrows(SparkJobException.class, () -> CorpusEmbedding.run(spark,
+                new CorpusEmbedding.Options(List.of(library.resolve("videos").toString()), broken.toString(),
+                        shared.resolve("never").toString(), Moments.DEFAULT, 2, false)));
+        assertTrue(e.getMessage().startsWith("the job failed: ") && e.getMessage().contains(broken.toString()),
+                e.getMessage());
     }
 
     @Test
