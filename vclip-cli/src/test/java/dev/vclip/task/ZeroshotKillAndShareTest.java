@@ -78,16 +78,29 @@ class ZeroshotKillAndShareTest {
         return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     }
 
+    /** Entries the cache holds now (LMDB lets another process read it while a run writes). */
+    private static long storedEntries(Path cache) {
+        if (!Files.exists(cache.resolve("data.mdb"))) {
+            return 0;
+        }
+        try (dev.vclip.data.LmdbStore store = dev.vclip.data.LmdbStore.open(cache, "features",
+                dev.vclip.data.LmdbStore.DEFAULT_MAP_SIZE)) {
+            return store.size();
+        } catch (RuntimeException e) {
+            return 0; // the run is still creating it
+        }
+    }
+
     @Test
     void aRunKilledAtARandomMomentLeavesACacheTheRerunUsesWithTheSameResults() throws Exception {
         Path cache = dir.resolve("cache-killed");
         Process p = child(dir.resolve("killed.log"), args("--cache", cache.toString(), "--out",
                 dir.resolve("killed").toString()));
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-        while (!Files.exists(cache.resolve("data.mdb")) && p.isAlive() && System.nanoTime() < deadline) {
-            Thread.sleep(10);
+        while (storedEntries(cache) == 0 && p.isAlive() && System.nanoTime() < deadline) {
+            Thread.sleep(20); // until the run has committed its first encodings
         }
-        Thread.sleep(200 + new Random().nextInt(1500)); // somewhere inside the run
+        Thread.sleep(new Random().nextInt(800)); // then somewhere inside the run
         assertTrue(p.isAlive(), "the run was still going when killed: " + Files.readString(dir.resolve("killed.log")));
         p.destroyForcibly(); // SIGKILL
         assertTrue(p.waitFor(30, TimeUnit.SECONDS));
