@@ -69,9 +69,7 @@ final class DataBench extends VclipCommand {
             out().printf("%-44s %10.0f %10.2f%n", "prefetching loader, normalised pixels (" + workers + " workers)",
                     clipFrames / loaderSeconds, decodeSeconds / loaderSeconds);
         } finally {
-            try (var files = Files.walk(cacheDir)) {
-                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
+            ScratchFolder.delete(cacheDir);
         }
         return 0;
     }

@@ -158,9 +158,7 @@ final class SearchBench extends VclipCommand {
                     .put("p99_ms", ms[Math.min(queries - 1, (int) Math.ceil(queries * 0.99) - 1)])
                     .put("recall", recall / queries).put("exact_ms", exactMs / queries);
         } finally {
-            try (Stream<Path> files = Files.walk(dir)) {
-                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
+            ScratchFolder.delete(dir);
         }
     }
 

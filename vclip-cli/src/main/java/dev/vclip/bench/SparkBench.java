@@ -112,9 +112,7 @@ final class SparkBench extends VclipCommand {
                         fmt(r.get("first_job_seconds").asDouble())));
             }
         } finally {
-            try (java.util.stream.Stream<Path> all = Files.walk(work)) {
-                all.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
+            ScratchFolder.delete(work);
         }
         out().print(Tables.render(List.of("run", "job s", "videos/min", "Spark adds ms/video", "cluster start s",
                 "first job s"), rows));
