@@ -13,9 +13,8 @@ import dev.vclip.search.IndexRun;
 import dev.vclip.search.LibraryFiles;
 import dev.vclip.search.Moments;
 import dev.vclip.spark.CorpusEmbedding;
-import dev.vclip.spark.EmbedJob;
 import dev.vclip.spark.LocalCluster;
-import org.apache.spark.SparkConf;
+import dev.vclip.spark.LocalSpark;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -131,16 +130,8 @@ final class SparkBench extends VclipCommand {
         long t0 = System.nanoTime();
         List<Path> jars = LocalCluster.classPath().stream().filter(p -> p.toString().endsWith(".jar")).toList();
         try (LocalCluster cluster = LocalCluster.start(dir, workers, cores, workerMemory, jars)) {
-            SparkConf conf = new SparkConf().setMaster(cluster.masterUrl()).setAppName("vclip bench spark")
-                    .set("spark.ui.enabled", "false").set("spark.ui.showConsoleProgress", "false")
-                    .set("spark.driver.host", "127.0.0.1").set("spark.driver.bindAddress", "127.0.0.1")
-                    .set("spark.executor.cores", Integer.toString(cores))
-                    .set("spark.executor.memory", workerMemory)
-                    .set("spark.executor.extraJavaOptions", "-Dai.djl.offline=true")
-                    .set("spark.scheduler.minRegisteredResourcesRatio", "1.0")
-                    .set("spark.scheduler.maxRegisteredResourcesWaitingTime", "120s");
-            EmbedJob.executorDefaults(conf).forEach(conf::set);
-            SparkSession spark = SparkSession.builder().config(conf).getOrCreate();
+            SparkSession spark = LocalSpark.start(cluster.masterUrl(), "vclip bench spark",
+                    cluster.jobConf(cores, workerMemory));
             double start = (System.nanoTime() - t0) / 1e9;
             try {
                 // twice in one application: the first job also starts libtorch and loads the model in each executor

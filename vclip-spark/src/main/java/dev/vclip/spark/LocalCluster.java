@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
 
@@ -94,6 +95,18 @@ public final class LocalCluster implements AutoCloseable {
 
     public String masterUrl() {
         return masterUrl;
+    }
+
+    /**
+     * The settings a job on this cluster runs with ({@link LocalSpark#start(String, String, Map)} takes them):
+     * executors of {@code cores} cores and {@code memory}, DJL offline, and the first task held back until every
+     * worker's executor has registered (up to 120 s), so that a job spreads over all the workers.
+     */
+    public Map<String, String> jobConf(int cores, String memory) {
+        return Map.of("spark.executor.cores", Integer.toString(cores), "spark.executor.memory", memory,
+                "spark.executor.extraJavaOptions", "-Dai.djl.offline=true",
+                "spark.scheduler.minRegisteredResourcesRatio", "1.0",
+                "spark.scheduler.maxRegisteredResourcesWaitingTime", "120s");
     }
 
     /** The worker processes, in start order. */

@@ -9,7 +9,6 @@ import dev.vclip.search.IndexRun;
 import dev.vclip.search.LibraryFiles;
 import dev.vclip.search.Moments;
 import dev.vclip.search.StoredEntry;
-import org.apache.spark.SparkConf;
 import org.apache.spark.TaskEndReason;
 import org.apache.spark.scheduler.SparkListener;
 import org.apache.spark.scheduler.SparkListenerTaskEnd;
@@ -58,17 +57,9 @@ class StandaloneClusterTest {
         List<Path> classPath = LocalCluster.classPath();
         List<Path> sparkSide = classPath.stream().filter(p -> p.toString().endsWith(".jar") && !isJobOnly(p)).toList();
         try (LocalCluster cluster = LocalCluster.start(dir.resolve("cluster"), 2, 1, "1500m", sparkSide)) {
-            SparkConf conf = new SparkConf().setMaster(cluster.masterUrl()).setAppName("vclip cluster test")
-                    .set("spark.ui.enabled", "false")
-                    .set("spark.driver.host", "127.0.0.1").set("spark.driver.bindAddress", "127.0.0.1")
-                    .set("spark.jars", String.join(",", jobJars(classPath, dir.resolve("job-classes.jar"))))
-                    .set("spark.executor.cores", "1").set("spark.executor.memory", "1g")
-                    .set("spark.executor.extraJavaOptions", "-Dai.djl.offline=true")
-                    // both executors registered before the first task, so the job spreads over both workers
-                    .set("spark.scheduler.minRegisteredResourcesRatio", "1.0")
-                    .set("spark.scheduler.maxRegisteredResourcesWaitingTime", "90s");
-            EmbedJob.executorDefaults(conf).forEach(conf::set);
-            SparkSession spark = SparkSession.builder().config(conf).getOrCreate();
+            Map<String, String> conf = new HashMap<>(cluster.jobConf(1, "1g"));
+            conf.put("spark.jars", String.join(",", jobJars(classPath, dir.resolve("job-classes.jar"))));
+            SparkSession spark = LocalSpark.start(cluster.masterUrl(), "vclip cluster test", conf);
             try {
                 WorkerKiller killer = new WorkerKiller();
                 spark.sparkContext().addSparkListener(killer);
