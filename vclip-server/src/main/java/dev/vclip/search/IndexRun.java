@@ -135,14 +135,7 @@ public final class IndexRun {
             }
             Map<String, String> hashes = new HashMap<>();
             if (!fresh) {
-                try (DirectoryReader reader = DirectoryReader.open(writer)) {
-                    IndexSearcher searcher = new IndexSearcher(reader);
-                    for (ScoreDoc sd : searcher.search(new TermQuery(new Term(EntryDocs.KIND, EntryDocs.KIND_VIDEO)),
-                            Math.max(1, reader.maxDoc())).scoreDocs) {
-                        IndexEntry e = EntryDocs.entry(searcher.storedFields().document(sd.doc));
-                        hashes.put(e.videoId(), e.hash());
-                    }
-                }
+                indexedVideos(writer).forEach(e -> hashes.put(e.videoId(), e.hash()));
             }
             List<IndexStatus.Skipped> skipped = new ArrayList<>(); // as for a run: the last run's, not a history
             int count = 0;
@@ -178,6 +171,20 @@ public final class IndexRun {
             return new Report(count, embedded, unchanged, 0, 0, entries, List.copyOf(skipped),
                     (System.nanoTime() - start) / 1e9, 0, videoSeconds);
         });
+    }
+
+    /** The whole-video entries the index holds now (one per indexed video), as {@code writer} sees it. */
+    private static List<IndexEntry> indexedVideos(IndexWriter writer) throws IOException {
+        List<IndexEntry> videos = new ArrayList<>();
+        try (DirectoryReader reader = DirectoryReader.open(writer)) {
+            IndexSearcher searcher = new IndexSearcher(reader);
+            StoredFields stored = searcher.storedFields();
+            for (ScoreDoc sd : searcher.search(new TermQuery(new Term(EntryDocs.KIND, EntryDocs.KIND_VIDEO)),
+                    Math.max(1, reader.maxDoc())).scoreDocs) {
+                videos.add(EntryDocs.entry(stored.document(sd.doc)));
+            }
+        }
+        return videos;
     }
 
     /** What a run does with the open writer: {@code moments} are those the index keeps. */
@@ -282,14 +289,8 @@ public final class IndexRun {
         Report update(List<LibraryFiles.VideoFile> files, boolean fresh) throws IOException {
             Map<String, Known> byPath = new HashMap<>();
             if (!fresh) {
-                try (DirectoryReader reader = DirectoryReader.open(writer)) {
-                    IndexSearcher searcher = new IndexSearcher(reader);
-                    StoredFields stored = searcher.storedFields();
-                    for (ScoreDoc sd : searcher.search(new TermQuery(new Term(EntryDocs.KIND, EntryDocs.KIND_VIDEO)),
-                            Math.max(1, reader.maxDoc())).scoreDocs) {
-                        IndexEntry e = EntryDocs.entry(stored.document(sd.doc));
-                        byPath.put(e.path(), new Known(e.path(), e.videoId(), e.size(), e.modified(), e.hash()));
-                    }
+                for (IndexEntry e : indexedVideos(writer)) {
+                    byPath.put(e.path(), new Known(e.path(), e.videoId(), e.size(), e.modified(), e.hash()));
                 }
             }
             Set<String> listed = files.stream().map(LibraryFiles.VideoFile::spec).collect(Collectors.toSet());
