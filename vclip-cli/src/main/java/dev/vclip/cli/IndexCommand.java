@@ -118,7 +118,7 @@ final class IndexCommand extends VclipCommand {
             } else if (java.nio.file.Files.isDirectory(Path.of(origin.modelPath()))) {
                 modelDir = Path.of(origin.modelPath());
             }
-            return print(ParquetIndex.importInto(spark, fromParquet, index, modelDir, rebuild,
+            return print(ParquetIndex.importInto(spark, fromParquet, origin, index, modelDir, rebuild,
                     ConsoleProgress.FACTORY), List.of());
         } finally {
             spark.stop();

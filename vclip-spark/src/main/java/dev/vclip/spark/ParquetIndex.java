@@ -45,11 +45,11 @@ public final class ParquetIndex {
     }
 
     /**
-     * Imports {@code parquet} into the index in {@code index}, recording {@code modelDir} (may be null) as its model.
+     * Imports {@code parquet}, whose {@link #origin} the caller has read (to check the model it names), into the
+     * index in {@code index}, recording {@code modelDir} (may be null) as its model.
      */
-    public static IndexRun.Report importInto(SparkSession spark, String parquet, Path index, Path modelDir,
-                                             boolean rebuild, Progress.Factory progress) {
-        Origin origin = origin(spark, parquet);
+    public static IndexRun.Report importInto(SparkSession spark, String parquet, Origin origin, Path index,
+                                             Path modelDir, boolean rebuild, Progress.Factory progress) {
         // one video's rows together, whole entry first: the order the index writes a video's entries in
         Dataset<Row> ordered = read(spark, parquet).orderBy(functions.col(EmbeddingsParquet.VIDEO_ID),
                 functions.col(EmbeddingsParquet.WHOLE).desc_nulls_last(), functions.col(EmbeddingsParquet.START));

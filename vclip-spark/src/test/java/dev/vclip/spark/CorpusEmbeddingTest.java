@@ -138,7 +138,8 @@ class CorpusEmbeddingTest {
         IndexRun.run(direct, model, LibraryFiles.list(paths(), new java.util.ArrayList<>()),
                 new IndexRun.Options(Moments.DEFAULT, 2, 50, false, modelDir), Progress.Factory.SILENT);
         Path imported = shared.resolve("imported-" + System.nanoTime());
-        IndexRun.Report report = ParquetIndex.importInto(spark, output.toString(), imported, modelDir, false,
+        IndexRun.Report report = ParquetIndex.importInto(spark, output.toString(),
+                ParquetIndex.origin(spark, output.toString()), imported, modelDir, false,
                 Progress.Factory.SILENT);
         assertEquals(summary.embedded(), report.embedded());
         assertEquals(1, report.skipped().size());
@@ -155,7 +156,8 @@ class CorpusEmbeddingTest {
             }
         }
         // a second import of the same output changes nothing
-        IndexRun.Report again = ParquetIndex.importInto(spark, output.toString(), imported, modelDir, false,
+        IndexRun.Report again = ParquetIndex.importInto(spark, output.toString(),
+                ParquetIndex.origin(spark, output.toString()), imported, modelDir, false,
                 Progress.Factory.SILENT);
         assertEquals(0, again.embedded());
         assertEquals(summary.embedded(), again.unchanged());
