@@ -117,11 +117,14 @@ public final class CorpusEmbedding {
             throw new SparkJobException("the job failed: " + cause.getMessage(), e);
         }
         Dataset<Row> written = spark.read().parquet(options.output());
-        long rowCount = written.count();
+        // one pass for both counts (rows, and whole-video rows = videos embedded)
+        Row counts = written.agg(functions.count(functions.lit(1)), functions.count(functions.when(
+                functions.col(EmbeddingsParquet.WHOLE).equalTo(true), 1))).first();
+        long rowCount = counts.getLong(0);
+        long embeddedVideos = counts.getLong(1);
         List<IndexStatus.Skipped> failures = written.filter(functions.col(EmbeddingsParquet.ERROR).isNotNull())
                 .select(EmbeddingsParquet.PATH, EmbeddingsParquet.ERROR).collectAsList().stream()
                 .map(r -> new IndexStatus.Skipped(r.getString(0), r.getString(1))).toList();
-        long embeddedVideos = written.filter(functions.col(EmbeddingsParquet.WHOLE).equalTo(true)).count();
         double seconds = (System.nanoTime() - start) / 1e9;
         LOG.log(System.Logger.Level.INFO, String.format(java.util.Locale.ROOT,
                 "%d videos (%d failed) in %.1f s on %d partitions", rows.size(), failures.size(), seconds, partitions));
@@ -214,13 +217,14 @@ public final class CorpusEmbedding {
 
         @Override
         public Iterator<Row> call(Iterator<Row> videos) {
+            Moments plan = Moments.parse(moments);
             return new Iterator<>() {
                 private Iterator<Row> current = Collections.emptyIterator();
 
                 @Override
                 public boolean hasNext() {
                     while (!current.hasNext() && videos.hasNext()) {
-                        current = embed(videos.next());
+                        current = embed(videos.next(), plan);
                     }
                     return current.hasNext();
                 }
@@ -235,7 +239,7 @@ public final class CorpusEmbedding {
             };
         }
 
-        private Iterator<Row> embed(Row video) {
+        private Iterator<Row> embed(Row video, Moments plan) {
             done.add(1);
             String spec = video.getString(0);
             String videoId = IndexRun.videoId(spec);
@@ -247,7 +251,7 @@ public final class CorpusEmbedding {
             LibraryFiles.VideoFile file = new LibraryFiles.VideoFile(spec, video.getLong(1), video.getLong(2));
             try (VideoInputs.Local local = VideoInputs.local(spec, hadoopConf)) {
                 String hash = new LibraryFiles.VideoFile(local.source(), file.size(), file.modified()).contentHash();
-                List<StoredEntry> entries = m.embed(Moments.parse(moments), file, local.source(), hash);
+                List<StoredEntry> entries = m.embed(plan, file, local.source(), hash);
                 return entries.stream().map(e -> EmbeddingsParquet.row(e, m.key(), model, moments)).iterator();
             } catch (RuntimeException e) {
                 // bad input is a row, not a failed task: the job goes on with the other videos
