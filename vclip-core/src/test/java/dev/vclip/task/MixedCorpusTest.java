@@ -66,9 +66,7 @@ class MixedCorpusTest {
         bad.put("noframes.mp4", true);
         Files.write(dir.resolve("audio.mp4"), wav(8000, 4000));
         bad.put("audio.mp4", true);
-        Files.write(dir.resolve("bomb.gif"), new byte[] {'G', 'I', 'F', '8', '9', 'a', (byte) 0x80, 0x3E,
-                (byte) 0x80, 0x3E, (byte) 0x80, 0, 0, 0, 0, 0, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, 0x2C, 0, 0, 0, 0,
-                (byte) 0x80, 0x3E, (byte) 0x80, 0x3E, 0, 0x02, 0x02, 0x44, 0x01, 0x00, 0x3B});
+        Files.write(dir.resolve("bomb.gif"), dev.vclip.video.LyingFiles.gifDeclaring16000Square());
         bad.put("bomb.gif", true);
         Files.write(dir.resolve("empty.mp4"), new byte[0]);
         bad.put("empty.mp4", true);

@@ -38,11 +38,7 @@ class DecodeErrorsTest {
      */
     @Test
     void aHugeDeclaredFrameIsRefusedFromTheHeader() throws Exception {
-        byte[] gif = {'G', 'I', 'F', '8', '9', 'a', (byte) 0x80, 0x3E, (byte) 0x80, 0x3E, (byte) 0x80, 0, 0,
-                0, 0, 0, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF,
-                0x2C, 0, 0, 0, 0, (byte) 0x80, 0x3E, (byte) 0x80, 0x3E, 0,
-                0x02, 0x02, 0x44, 0x01, 0x00, 0x3B};
-        Path p = Files.write(dir.resolve("bomb.gif"), gif);
+        Path p = Files.write(dir.resolve("bomb.gif"), LyingFiles.gifDeclaring16000Square());
         VideoException e = assertThrows(VideoException.class, () -> {
             try (VideoSource v = FfmpegVideo.open(p)) {
                 v.read(new int[] {0});
