@@ -7,6 +7,8 @@ import dev.vclip.data.ParseReport;
 import dev.vclip.eval.RetrievalMetrics;
 import dev.vclip.model.VideoTextModel;
 import dev.vclip.report.Percent;
+import dev.vclip.data.AttributeQueries;
+import dev.vclip.eval.AttributeRetrieval;
 import dev.vclip.report.RunReport;
 import dev.vclip.report.Series;
 import dev.vclip.report.Tables;
@@ -68,6 +70,11 @@ final class RetrievalCommand extends VclipCommand {
     @Option(names = "--json", description = "print the report as one JSON document instead of the table")
     boolean json;
 
+    @Option(names = "--attribute-queries", paramLabel = "FILE", description = "also rank the videos for attribute "
+            + "queries ('a red shape', 'a shape moving up', 'a blue star growing'; vclip synth writes "
+            + "retrieval/attribute_queries.json): precision@5, a hit being a video whose tags include all of the query's")
+    Path attributeQueries;
+
     @Mixin
     EncodingOptions encoding;
 
@@ -84,6 +91,9 @@ final class RetrievalCommand extends VclipCommand {
         }
     }
 
+    /** The K of attribute queries' precision@K. */
+    static final int ATTRIBUTE_K = 5;
+
     /** The ranks R@K is reported at. */
     private static final int[] RECALL_KS = {1, 5, 10};
 
@@ -92,6 +102,7 @@ final class RetrievalCommand extends VclipCommand {
         ParseReport parse = ParseReport.lenient();
         Captions c = Captions.read(captions, parse);
         protocol.captions(c); // captions that do not fit the protocol fail here, before the model loads
+        AttributeQueries attributes = attributeQueries == null ? null : AttributeQueries.read(attributeQueries);
         List<Path> videoDirs = videos != null ? List.of(videos) : VideoFiles.besideAnnotations(captions);
         try (VideoTextModel m = model.load(); FeatureStore store = encoding.openStore(m)) {
             Sampling frames = sampling.sampling(m.videoInput(), encoding.framesFor(m));
@@ -99,7 +110,7 @@ final class RetrievalCommand extends VclipCommand {
             try (dev.vclip.report.Progress progress = ConsoleProgress.start("retrieval: encode videos",
                     c.videoIds().size())) {
                 r = Retrieval.run(m, c, protocol, VideoFiles.in(videoDirs),
-                        encoding.encoder(m, frames, 1, store), progress::stepTo);
+                        encoding.encoder(m, frames, 1, store), progress::stepTo, attributes, ATTRIBUTE_K);
             }
             double[] chanceT2v = Arrays.stream(RECALL_KS).mapToDouble(k -> chanceTextToVideo(k, r.videoIds().size()))
                     .toArray();
@@ -126,6 +137,16 @@ final class RetrievalCommand extends VclipCommand {
                     Series.xy("chance, video->text", ks, Arrays.stream(chanceV2t).map(p -> 100 * p).toArray())),
                     "K", "recall at K (%)");
             List<Map<String, Object>> topJson = topResults(r, report);
+            List<List<Object>> attributeRows = attributeRows(r.attributes());
+            List<String> attributeHeaders = List.of("query kind", "queries", "P@" + ATTRIBUTE_K, "chance");
+            if (r.attributes() != null) {
+                report.table("Attribute queries: precision@" + ATTRIBUTE_K + " (a hit matches every attribute of the "
+                        + "query)", attributeHeaders, attributeRows);
+                report.table("Attribute queries, one by one", List.of("kind", "query", "hits in top " + ATTRIBUTE_K,
+                        "matching videos", "first hit's rank"), r.attributes().queries().stream()
+                        .map(q -> List.<Object>of(q.kind(), q.text(), q.hits(), q.matches(), q.firstHitRank()))
+                        .toList());
+            }
             List<String> skipped = new ArrayList<>();
             r.skipped().forEach(s -> skipped.add(s.toString()));
             parse.problems().forEach(p -> skipped.add(p.toString()));
@@ -137,6 +158,12 @@ final class RetrievalCommand extends VclipCommand {
             metrics.put("sampling", frames.toString());
             metrics.put("text_to_video", metrics(r.metrics().textToVideo(), chanceT2v));
             metrics.put("video_to_text", metrics(r.metrics().videoToText(), chanceV2t));
+            if (r.attributes() != null) {
+                Map<String, Object> byKind = new LinkedHashMap<>();
+                r.attributes().kinds().forEach(k -> byKind.put(k.kind(), Map.of("queries", k.queries(),
+                        "precision_at_" + ATTRIBUTE_K, k.precision(), "chance", k.chance())));
+                metrics.put("attribute_queries", byKind);
+            }
             metrics.put("videos", r.videoIds());
             metrics.put("captions_per_video", r.captionsPerVideo());
             report.json("metrics", metrics);
@@ -152,6 +179,10 @@ final class RetrievalCommand extends VclipCommand {
             out().printf("videos     %d scored, %d skipped; %d captions; %d from the feature cache%n",
                     r.videoIds().size(), r.skipped().size(), r.captions().size(), r.fromCache());
             out().print(Tables.render(headers, rows));
+            if (r.attributes() != null) {
+                out().println("attribute queries, precision@" + ATTRIBUTE_K + " (a hit matches every attribute):");
+                out().print(Tables.render(attributeHeaders, attributeRows));
+            }
             r.skipped().forEach(s -> out().println("skipped    " + s));
             if (!r.truncatedCaptions().isEmpty()) {
                 out().println("warning    " + r.truncatedCaptions().size() + " captions are longer than the model's "
@@ -161,6 +192,14 @@ final class RetrievalCommand extends VclipCommand {
             out().println("report     " + out.resolve("report.html") + " (and metrics.json)");
         }
         return 0;
+    }
+
+    private static List<List<Object>> attributeRows(AttributeRetrieval.Result a) {
+        if (a == null) {
+            return List.of();
+        }
+        return a.kinds().stream().map(k -> List.<Object>of(k.kind(), k.queries(), Percent.of(k.precision()),
+                Percent.of(k.chance()))).toList();
     }
 
     /** The top-K videos of every caption, as a report table and as JSON rows. */

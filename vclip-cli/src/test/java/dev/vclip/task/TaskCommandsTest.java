@@ -62,6 +62,49 @@ class TaskCommandsTest {
                 "cached features give the same metrics");
     }
 
+    /**
+     * --attribute-queries: queries with many right answers ("a red shape") ranked over the same videos, precision@5
+     * per kind with its chance level in the table and the JSON; a broken queries file is named.
+     */
+    @Test
+    void retrievalRanksAttributeQueries() throws IOException {
+        Path data = TaskFixtures.dataset();
+        dev.vclip.data.TaggedTexts texts = dev.vclip.data.TaggedTexts.read(data.resolve("retrieval/texts.jsonl"));
+        var root = new ObjectMapper().createObjectNode();
+        var clips = root.putObject("clips");
+        java.util.Set<String> colours = new java.util.TreeSet<>();
+        for (dev.vclip.data.TaggedTexts.Video v : texts.videos()) {
+            var tags = clips.putArray(v.id());
+            v.tags().forEach(tags::add);
+            v.tags().stream().filter(t -> t.startsWith("colour:")).forEach(colours::add);
+        }
+        var queries = root.putArray("queries");
+        for (String colour : colours) {
+            var q = queries.addObject().put("kind", "colour").put("text", "a " + colour.substring(7) + " shape");
+            q.putArray("tags").add(colour);
+        }
+        Path file = dir.resolve("attribute_queries.json");
+        Files.writeString(file, root.toString());
+        CliRun.Result r = run("retrieval", "--model", TaskFixtures.model("xclip").toString(), "--captions",
+                data.resolve("retrieval/captions.csv").toString(), "--attribute-queries", file.toString(),
+                "--out", dir.resolve("ra").toString(), "--no-cache");
+        assertEquals(0, r.exit(), r.out() + r.err());
+        assertTrue(r.out().contains("attribute queries, precision@5") && r.out().contains("colour"), r.out());
+        JsonNode colour = json(dir.resolve("ra/metrics.json")).get("data").get("metrics").get("attribute_queries")
+                .get("colour");
+        assertEquals(colours.size(), colour.get("queries").asInt());
+        double p = colour.get("precision_at_5").asDouble();
+        assertTrue(p >= 0 && p <= 1, "P@5 " + p);
+        assertTrue(colour.get("chance").asDouble() > 0);
+
+        Files.writeString(file, "{\"clips\": {}, \"queries\": [{\"kind\": \"colour\", \"text\": \"a red shape\"}]}");
+        CliRun.Result bad = run("retrieval", "--model", TaskFixtures.model("xclip").toString(), "--captions",
+                data.resolve("retrieval/captions.csv").toString(), "--attribute-queries", file.toString(),
+                "--out", dir.resolve("rb").toString(), "--no-cache");
+        assertEquals(1, bad.exit(), bad.out() + bad.err());
+        assertTrue(bad.err().contains("attribute_queries.json") && bad.err().contains("queries[0].tags"), bad.err());
+    }
+
     @Test
     void localizeEvalAndLocalizeRunOnTheLongVideo() throws IOException {
         Path data = TaskFixtures.dataset();

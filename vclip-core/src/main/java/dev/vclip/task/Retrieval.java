@@ -1,5 +1,9 @@
 package dev.vclip.task;
 
+import dev.vclip.data.AttributeQueries;
+import dev.vclip.eval.AttributeRetrieval;
+import java.util.Set;
+
 import dev.vclip.data.Captions;
 import dev.vclip.data.DatasetFormatException;
 import dev.vclip.eval.RetrievalMetrics;
@@ -104,7 +108,8 @@ public final class Retrieval {
      */
     public record Result(Protocol protocol, RetrievalMetrics.BothDirections metrics, float[][] sim,
                          List<String> videoIds, List<String> captions, int[] captionsPerVideo,
-                         List<VideoEncoder.Skipped> skipped, int fromCache, List<String> truncatedCaptions) {
+                         List<VideoEncoder.Skipped> skipped, int fromCache, List<String> truncatedCaptions,
+                         AttributeRetrieval.Result attributes) {
     }
 
     /** {@link #run(VideoTextModel, Captions, Protocol, Function, VideoEncoder, IntConsumer)} under {@code msvd}. */
@@ -121,6 +126,16 @@ public final class Retrieval {
      */
     public static Result run(VideoTextModel model, Captions captions, Protocol protocol,
                              Function<String, String> videoSpec, VideoEncoder encoder, IntConsumer progress) {
+        return run(model, captions, protocol, videoSpec, encoder, progress, null, 5);
+    }
+
+    /**
+     * As above, and when {@code attributes} is given, also its attribute queries over the same encoded videos
+     * (precision@{@code k} with the videos' tags; a video the file has no tags for matches no query).
+     */
+    public static Result run(VideoTextModel model, Captions captions, Protocol protocol,
+                             Function<String, String> videoSpec, VideoEncoder encoder, IntConsumer progress,
+                             AttributeQueries attributes, int k) {
         Captions ranked = protocol.captions(captions);
         List<String> ids = ranked.videoIds();
         List<String> specs = ids.stream().map(videoSpec).toList();
@@ -142,25 +157,42 @@ public final class Retrieval {
             throw new IllegalStateException("no video could be decoded (" + encoded.skipped().size() + " skipped)");
         }
         float[][] textFeatures = Scoring.textFeatures(model, texts);
-        float[][] rows = Scoring.logits(model, kept, textFeatures, 32);     // [clip rows][captions]
-        float[][] sim = new float[texts.size()][kept.size()];
+        float[][] sim = byVideo(Scoring.logits(model, kept, textFeatures, 32), kept, texts.size());
+        int[] counts = perVideo.stream().mapToInt(Integer::intValue).toArray();
+        int context = model.textContext();
+        List<String> truncated = texts.stream().filter(t -> model.tokenizer().isTruncated(t, context)).toList();
+        AttributeRetrieval.Result byAttributes = null;
+        if (attributes != null && !attributes.queries().isEmpty()) {
+            List<AttributeQueries.Query> queries = attributes.queries();
+            float[][] queryFeatures = Scoring.textFeatures(model, queries.stream().map(AttributeQueries.Query::text)
+                    .toList());
+            float[][] qSim = byVideo(Scoring.logits(model, kept, queryFeatures, 32), kept, queries.size());
+            byAttributes = AttributeRetrieval.evaluate(qSim,
+                    keptIds.stream().map(id -> attributes.clipTags().getOrDefault(id, Set.of())).toList(),
+                    queries.stream().map(AttributeQueries.Query::kind).toList(),
+                    queries.stream().map(AttributeQueries.Query::text).toList(),
+                    queries.stream().map(AttributeQueries.Query::tags).toList(), k);
+        }
+        return new Result(protocol, protocol.metrics(sim, counts), sim, keptIds, texts, counts, encoded.skipped(),
+                encoded.fromCache(), truncated, byAttributes);
+    }
+
+    /** [text][video] from [clip rows][texts]: the views of one video score their mean logit. */
+    private static float[][] byVideo(float[][] rows, List<VideoEncoder.Encoded> videos, int texts) {
+        float[][] sim = new float[texts][videos.size()];
         int row = 0;
-        for (int v = 0; v < kept.size(); v++) {
-            int clips = kept.get(v).clips();
-            for (int t = 0; t < texts.size(); t++) {
+        for (int v = 0; v < videos.size(); v++) {
+            int clips = videos.get(v).clips();
+            for (int t = 0; t < texts; t++) {
                 double sum = 0;
                 for (int c = 0; c < clips; c++) {
                     sum += rows[row + c][t];
                 }
-                sim[t][v] = (float) (sum / clips); // views of one video: mean logit
+                sim[t][v] = (float) (sum / clips);
             }
             row += clips;
         }
-        int[] counts = perVideo.stream().mapToInt(Integer::intValue).toArray();
-        int context = model.textContext();
-        List<String> truncated = texts.stream().filter(t -> model.tokenizer().isTruncated(t, context)).toList();
-        return new Result(protocol, protocol.metrics(sim, counts), sim, keptIds, texts, counts, encoded.skipped(),
-                encoded.fromCache(), truncated);
+        return sim;
     }
 
     private static List<List<String>> groupedCaptions(Captions captions) {

@@ -7,7 +7,11 @@ import ai.djl.ndarray.types.Shape;
 import dev.vclip.model.VideoEncoding;
 import dev.vclip.model.VideoTextModel;
 
+import dev.vclip.data.TaggedTexts;
+
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /**
  * What a training step minimises for one micro-batch, computed with the model's own inference functions
@@ -90,7 +94,12 @@ public interface LossHead {
             DataType type = LossHead.computeType(model);
             NDArray pixels = manager.create(batch.pixels(),
                     new Shape(batch.videos(), batch.frames(), 3, batch.size(), batch.size())).toType(type, false);
-            VideoEncoding encoding = model.encodeVideos(pixels);
+            return loss(model, model.encodeVideos(pixels), batch, manager);
+        }
+
+        /** The loss of clips already encoded (the joint loss shares one encoding). */
+        NDArray loss(VideoTextModel model, VideoEncoding encoding, MicroBatch batch, NDManager manager) {
+            DataType type = LossHead.computeType(model);
             NDArray text = classFeatures(model, manager).toType(type, false);
             NDArray logits = LossHead.toFloat32(model.logits(encoding, text));
             float[] flat = new float[batch.videos() * classTexts.size()];
@@ -134,6 +143,99 @@ public interface LossHead {
             VideoEncoding encoding = model.encodeVideos(pixels);
             NDArray text = model.textFeatures(batch.texts(), manager);
             return Losses.symmetricInfoNce(LossHead.toFloat32(model.logits(encoding, text)));
+        }
+
+        @Override
+        public void afterUpdate(TrainableModel model) {
+            LossHead.clampLogitScale(model);
+        }
+    }
+
+    /**
+     * Recognition and video–text matching at once, for a model that must both name classes and understand free text:
+     * the cross-entropy over the class texts ({@link Recognition}) plus {@code textWeight} times a multi-positive
+     * InfoNCE over a pool of texts — one text true of each clip and one hard negative per clip (a caption wrong in a
+     * single attribute, {@link MicroBatch.Tagged}). A text is a positive of every clip whose tags include all of its
+     * own ("a red shape" fits every red clip of the batch), so partial descriptions are not pushed away from the
+     * clips they describe (the supervised-contrastive form of InfoNCE: soft targets spread evenly over the matches).
+     * Video→text runs over the whole pool, negatives included; text→video over the positive texts. One video
+     * encoding serves both terms.
+     */
+    final class Joint implements LossHead {
+        private final Recognition recognition;
+        private final double textWeight;
+
+        public Joint(List<String> classTexts, double textWeight) {
+            this.recognition = new Recognition(classTexts, true);
+            this.textWeight = textWeight;
+        }
+
+        @Override
+        public NDArray loss(VideoTextModel model, MicroBatch batch, NDManager manager) {
+            MicroBatch.Tagged tagged = batch.tagged();
+            if (tagged == null) {
+                throw new IllegalArgumentException("the joint loss needs tagged texts (DATA.TEXTS)");
+            }
+            DataType type = LossHead.computeType(model);
+            NDArray pixels = manager.create(batch.pixels(),
+                    new Shape(batch.videos(), batch.frames(), 3, batch.size(), batch.size())).toType(type, false);
+            VideoEncoding encoding = model.encodeVideos(pixels);
+            NDArray classLoss = recognition.loss(model, encoding, batch, manager);
+
+            int b = batch.videos();
+            List<TaggedTexts.Text> pool = new ArrayList<>(tagged.positives());
+            pool.addAll(tagged.negatives());
+            NDArray text = model.textFeatures(pool.stream().map(TaggedTexts.Text::text).toList(), manager)
+                    .toType(type, false);
+            NDArray logits = LossHead.toFloat32(model.logits(encoding, text)); // [b, 2b]
+            Targets targets = targets(tagged.videoTags(), pool, b);
+            NDArray vt = Losses.softTargetCrossEntropy(logits,
+                    manager.create(targets.videoToText(), new Shape(b, pool.size())));
+            NDArray tv = Losses.softTargetCrossEntropy(logits.get(":, 0:" + b).transpose(),
+                    manager.create(targets.textToVideo(), new Shape(b, b)));
+            NDArray textLoss = vt.add(tv).div(Losses.scalar(vt, 2));
+            return classLoss.add(textLoss.mul(Losses.scalar(textLoss, textWeight)));
+        }
+
+        /** Soft targets, row-major: [video][pool text] and [positive text][video], each row summing to 1. */
+        record Targets(float[] videoToText, float[] textToVideo) {
+        }
+
+        /**
+         * The soft targets of a batch: every video spreads its target evenly over the pool texts that fit it and its
+         * own positive (the first {@code positives} of the pool, text i drawn for video i; an untagged text fits only
+         * its own video), and every positive text over the videos it fits and its own.
+         */
+        static Targets targets(List<Set<String>> videoTags, List<TaggedTexts.Text> pool, int positives) {
+            int b = videoTags.size();
+            float[] videoToText = new float[b * pool.size()];
+            for (int v = 0; v < b; v++) {
+                Set<String> tags = videoTags.get(v);
+                int own = v;
+                spread(videoToText, v * pool.size(), pool.size(), t -> t == own || pool.get(t).fits(tags));
+            }
+            float[] textToVideo = new float[positives * b];
+            for (int t = 0; t < positives; t++) {
+                TaggedTexts.Text text = pool.get(t);
+                int own = t;
+                spread(textToVideo, t * b, b, v -> v == own || text.fits(videoTags.get(v)));
+            }
+            return new Targets(videoToText, textToVideo);
+        }
+
+        /** Sets row[offset .. offset+n) to 1/m where {@code fits}, m the number of such places. */
+        private static void spread(float[] row, int offset, int n, java.util.function.IntPredicate fits) {
+            int m = 0;
+            for (int i = 0; i < n; i++) {
+                m += fits.test(i) ? 1 : 0;
+            }
+            if (m == 0) {
+                throw new IllegalArgumentException("a row of the joint loss has no positive (a text that fits no "
+                        + "video of its batch, or a video no text fits)");
+            }
+            for (int i = 0; i < n; i++) {
+                row[offset + i] = fits.test(i) ? 1f / m : 0f;
+            }
         }
 
         @Override

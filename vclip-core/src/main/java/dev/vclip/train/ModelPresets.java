@@ -23,6 +23,8 @@ import java.util.Locale;
  *   <li>{@code ViT-L/14}: vision width 1024, 24 layers, 16 heads; text width 768, 12 layers, 12 heads; projection 768;</li>
  *   <li>{@code tiny}: vision width 64, 2 layers, 4 heads, patch 8; text width 48, 2 layers; projection 32 (the full
  *   49408-token vocabulary, so real class names tokenize).</li>
+ *   <li>{@code small}: vision width 96, 3 layers, 4 heads, patch 8; text width 64, 3 layers; projection 64 (the bundled
+ *   model {@code models/xclip-synth}: enough to learn colours, shapes, motions and their order from scratch).</li>
  * </ul>
  *
  * <p>CLIP4Clip: the header works at the text width on the projected frame features (its seqTransf and tightTransf
@@ -35,7 +37,7 @@ public final class ModelPresets {
     private ModelPresets() {
     }
 
-    public static final List<String> NAMES = List.of("ViT-B/32", "ViT-B/16", "ViT-L/14", "tiny");
+    public static final List<String> NAMES = List.of("ViT-B/32", "ViT-B/16", "ViT-L/14", "small", "tiny");
 
     /** The training keys that shape a clip4clip model, as CLIP4Clip's arguments name them (upper-cased). */
     static final List<String> CLIP4CLIP_KEYS = List.of("MODEL.SIM_HEADER", "MODEL.CROSS_NUM_HIDDEN_LAYERS",
@@ -84,17 +86,8 @@ public final class ModelPresets {
                     c.put("prompt_num_attention_heads", 12);
                 }
             }
-            case "TINY" -> {
-                c.put("projection_dim", 32);
-                t.put("hidden_size", 48).put("intermediate_size", 96).put("num_hidden_layers", 2)
-                        .put("num_attention_heads", 4);
-                v.put("hidden_size", 64).put("intermediate_size", 128).put("num_hidden_layers", 2)
-                        .put("num_attention_heads", 4).put("patch_size", 8);
-                if (xclip) {
-                    c.put("prompt_num_attention_heads", 4);
-                    v.put("mit_hidden_size", 32).put("mit_intermediate_size", 64).put("mit_num_attention_heads", 2);
-                }
-            }
+            case "TINY" -> scaled(c, t, v, xclip, 32, 48, 64, 2, 2, 2);
+            case "SMALL" -> scaled(c, t, v, xclip, 64, 64, 96, 3, 4, 4);
             default -> throw new ConfigException("MODEL.ARCH '" + arch + "' is not a preset vclip knows ("
                     + String.join(", ", NAMES) + "); set MODEL.PRETRAINED to a model folder instead");
         }
@@ -107,6 +100,25 @@ public final class ModelPresets {
                     + " of MODEL.ARCH " + arch);
         }
         return c;
+    }
+
+    /**
+     * A small CLIP: text and vision towers of the given widths and depth with 4 heads and MLPs {@code mlpRatio} times
+     * as wide, patch 8; X-CLIP's multi-frame integration transformer and prompt generator at the projection width
+     * (the MIT takes the projected frame features).
+     */
+    private static void scaled(ObjectNode c, ObjectNode t, ObjectNode v, boolean xclip, int projection, int textWidth,
+                               int visionWidth, int layers, int mlpRatio, int mitHeads) {
+        c.put("projection_dim", projection);
+        t.put("hidden_size", textWidth).put("intermediate_size", mlpRatio * textWidth).put("num_hidden_layers", layers)
+                .put("num_attention_heads", 4);
+        v.put("hidden_size", visionWidth).put("intermediate_size", mlpRatio * visionWidth)
+                .put("num_hidden_layers", layers).put("num_attention_heads", 4).put("patch_size", 8);
+        if (xclip) {
+            c.put("prompt_num_attention_heads", 4);
+            v.put("mit_hidden_size", projection).put("mit_intermediate_size", mlpRatio * projection)
+                    .put("mit_num_attention_heads", mitHeads);
+        }
     }
 
     /**

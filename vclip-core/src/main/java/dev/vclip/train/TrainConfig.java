@@ -204,8 +204,10 @@ public final class TrainConfig {
         // -------------------------------------------------------------------- vclip's own keys
         key("MODEL.TYPE", Kind.STRING, "xclip", modelType(), "vclip: model family for random init, a registered "
                 + "model_type (a MODEL.PRETRAINED folder's config.json decides otherwise)");
-        key("TRAIN.LOSS", Kind.STRING, "recognition", oneOf("recognition", "contrastive"),
-                "vclip: recognition = cross-entropy over the class texts; contrastive = symmetric InfoNCE");
+        key("TRAIN.LOSS", Kind.STRING, "recognition", oneOf("recognition", "contrastive", "joint"),
+                "vclip: recognition = cross-entropy over the class texts; contrastive = symmetric InfoNCE; joint = "
+                        + "recognition + TRAIN.TEXT_WEIGHT x multi-positive InfoNCE over DATA.TEXTS with hard negatives");
+        key("TRAIN.TEXT_WEIGHT", Kind.FLOAT, 1.0, atLeast(0), "vclip: weight of the text term of TRAIN.LOSS joint");
         key("TRAIN.NEW_MODULE_LR_SCALE", Kind.FLOAT, 10.0, positive(),
                 "vclip: LR factor of X-CLIP's new modules (mit, prompts, message_; optimizer.py uses 10)");
         key("TRAIN.CLIP_GRAD", Kind.FLOAT, 0.0, atLeast(0), "vclip: max global gradient norm; 0 = no clipping");
@@ -217,6 +219,8 @@ public final class TrainConfig {
         key("TRAIN.NUM_WORKERS", Kind.INT, 2, atLeast(1), "vclip: decoding threads");
         key("DATA.CAPTIONS", Kind.STRING, "", null,
                 "vclip: captions file (csv/json/txt, by video id = file name without extension) for contrastive");
+        key("DATA.TEXTS", Kind.STRING, "", null, "vclip: tagged texts (JSON lines: per video its tags, texts with the "
+                + "tags they assert, hard negatives; vclip synth's retrieval/texts.jsonl) for TRAIN.LOSS joint");
         key("DATA.NOVEL_VAL_FILE", Kind.STRING, "", null, "vclip: base-to-novel: list of novel-class videos, "
                 + "classified zero-shot after training (with DATA.NOVEL_LABEL_LIST); the report gives base, novel and HM");
         key("DATA.NOVEL_LABEL_LIST", Kind.STRING, "", null, "vclip: base-to-novel: labels CSV of the novel classes");

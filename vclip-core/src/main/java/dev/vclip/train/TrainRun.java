@@ -5,6 +5,7 @@ import dev.vclip.data.Captions;
 import dev.vclip.data.LabelTable;
 import dev.vclip.data.ParseReport;
 import dev.vclip.data.Splits;
+import dev.vclip.data.TaggedTexts;
 import dev.vclip.data.VideoList;
 import dev.vclip.data.DatasetJson;
 import dev.vclip.eval.DirectionPairs;
@@ -49,7 +50,7 @@ public final class TrainRun {
     static final Set<String> RESUME_FREE_KEYS = Set.of("OUTPUT", "TRAIN.AUTO_RESUME", "MODEL.RESUME", "PRINT_FREQ",
             "TRAIN.NUM_WORKERS", "TRAIN.CHECKPOINT_STEPS", "TRAIN.KEEP_CHECKPOINTS", "SAVE_FREQ", "TEST.NUM_CLIP",
             "TEST.NUM_CROP", "TEST.ONLY_TEST", "TEST.MULTI_VIEW_INFERENCE", "DATA.VAL_FILE", "DATA.ROOT",
-            "DATA.TRAIN_FILE", "DATA.LABEL_LIST", "DATA.CAPTIONS", "MODEL.PRETRAINED", "DATA.NOVEL_VAL_FILE",
+            "DATA.TRAIN_FILE", "DATA.LABEL_LIST", "DATA.CAPTIONS", "DATA.TEXTS", "MODEL.PRETRAINED", "DATA.NOVEL_VAL_FILE",
             "DATA.NOVEL_LABEL_LIST");
 
     /** How to run. {@code stopAfterUpdates} ends the run early (as a kill would), for tests; -1 for none. */
@@ -88,6 +89,7 @@ public final class TrainRun {
     /** Base-to-novel: the novel classes' videos and labels, or null. */
     private VideoList novel;
     private LabelTable novelLabels;
+    private TaggedTexts tagged;
     private BaseNovel baseNovel;
     private String precisionNote = "";
 
@@ -140,14 +142,36 @@ public final class TrainRun {
             novel = VideoList.read(paths.existing("DATA.NOVEL_VAL_FILE", "novel classes' validation list"), root,
                     novelLabels, ParseReport.strict());
         }
+        requireVideos("DATA.TRAIN_FILE", train, root);
+        if (val != null) {
+            requireVideos("DATA.VAL_FILE", val, root);
+        }
         directionTwins = valFile == null ? null
                 : DatasetJson.directionTwins(valFile.toAbsolutePath().getParent()).orElse(null);
         boolean contrastive = cfg.string("TRAIN.LOSS").equals("contrastive");
         Captions captions = cfg.string("DATA.CAPTIONS").isEmpty() ? null
                 : Captions.read(paths.existing("DATA.CAPTIONS", "captions file"), ParseReport.strict());
         if (captions != null && !contrastive) {
-            notes.add("DATA.CAPTIONS is set but TRAIN.LOSS is recognition: the captions are not used");
+            notes.add("DATA.CAPTIONS is set but TRAIN.LOSS is " + cfg.string("TRAIN.LOSS") + ": the captions are not used");
         }
+        boolean joint = cfg.string("TRAIN.LOSS").equals("joint");
+        if (joint) {
+            // a blend of two clips has no texts about it; X-CLIP's default mixup is off here unless asked for
+            for (String key : List.of("AUG.MIXUP", "AUG.CUTMIX")) {
+                if (cfg.isSet(key) && cfg.number(key) > 0) {
+                    throw cfg.error(key, "is " + cfg.number(key) + ", but TRAIN.LOSS joint pairs each clip with texts "
+                            + "about it, and a blend of two clips has no such texts: set it to 0");
+                }
+            }
+            if (cfg.number("AUG.MIXUP") > 0) {
+                notes.add("TRAIN.LOSS joint trains without mixup and cutmix (X-CLIP's defaults): a blend of two clips "
+                        + "has no texts about it");
+            }
+        }
+        if (!joint && !cfg.string("DATA.TEXTS").isEmpty()) {
+            notes.add("DATA.TEXTS is set but TRAIN.LOSS is " + cfg.string("TRAIN.LOSS") + ": the texts are not used");
+        }
+        tagged = joint ? TaggedTexts.read(paths.existing("DATA.TEXTS", "tagged texts file")) : null;
 
         // ---------------------------------------------------------------- model
         TrainConfig checkpointConfig = resumeFrom == null ? null : Checkpoints.readConfig(resumeFrom);
@@ -184,16 +208,21 @@ public final class TrainRun {
         List<String> classTexts = Evaluation.classTexts(labels, template);
         boolean textTrains = model.plan().trainableNames().stream()
                 .anyMatch(n -> n.startsWith("text_model.") || n.startsWith("text_projection"));
-        LossHead head = contrastive ? new LossHead.Contrastive() : new LossHead.Recognition(classTexts, textTrains);
+        LossHead head = contrastive ? new LossHead.Contrastive()
+                : tagged != null ? new LossHead.Joint(classTexts, cfg.number("TRAIN.TEXT_WEIGHT"))
+                : new LossHead.Recognition(classTexts, textTrains);
+        if (tagged != null && !textTrains) {
+            throw cfg.error("TRAIN.LOSS", "is joint, but no text parameter trains: the joint loss teaches the text tower");
+        }
 
         int k = cfg.integer("TRAIN.ACCUMULATION_STEPS");
-        Blending blending = !contrastive && cfg.number("AUG.MIXUP") > 0 ? new Blending(cfg.number("AUG.MIXUP"),
+        Blending blending = !contrastive && tagged == null && cfg.number("AUG.MIXUP") > 0 ? new Blending(cfg.number("AUG.MIXUP"),
                 cfg.number("AUG.CUTMIX"), cfg.number("AUG.MIXUP_SWITCH_PROB")) : null;
         TrainingData data = new TrainingData(train.entries(), labels.size(), new TrainingData.Settings(
                 cfg.integer("TRAIN.BATCH_SIZE"), cfg.integer("DATA.NUM_FRAMES"), cfg.integer("DATA.INPUT_SIZE"),
                 cfg.integer("SEED"), cfg.bool("AUG.TRAIN_AUGMENT"), cfg.number("AUG.FLIP"), cfg.number("AUG.COLOR_JITTER"),
                 cfg.number("AUG.GRAY_SCALE"), cfg.number("AUG.LABEL_SMOOTH"), blending,
-                cfg.integer("TRAIN.NUM_WORKERS")), captions, c -> classTexts.get(c), contrastive);
+                cfg.integer("TRAIN.NUM_WORKERS")), captions, c -> classTexts.get(c), contrastive, tagged);
         int micro = data.microPerEpoch();
         if (micro < k) {
             throw cfg.error("TRAIN.ACCUMULATION_STEPS", "is " + k + " but an epoch has only " + micro
@@ -359,6 +388,31 @@ public final class TrainRun {
                     + "): pass --resume to continue that run, or choose another --output");
         }
         return null;
+    }
+
+    /**
+     * Fails before any training when none of a list's videos exists (a list read under the wrong DATA.ROOT would
+     * otherwise end an hour-long run at its first validation), and notes the missing ones when only some are.
+     */
+    private void requireVideos(String key, VideoList list, String root) {
+        List<String> missing = new ArrayList<>();
+        for (dev.vclip.data.VideoEntry e : list.entries()) {
+            String spec = e.spec();
+            boolean exists = Files.exists(Path.of(spec)) || dev.vclip.video.VideoSources.tarMember(spec)
+                    .map(t -> Files.isRegularFile(t.archive())).orElse(false);
+            if (!exists) {
+                missing.add(spec);
+            }
+        }
+        if (missing.isEmpty()) {
+            return;
+        }
+        if (missing.size() == list.size()) {
+            throw cfg.error(key, "lists " + list.size() + " videos and none of them exists (first: " + missing.get(0)
+                    + "); its paths are read under DATA.ROOT (" + root + ")");
+        }
+        notes.add(missing.size() + " of the " + list.size() + " videos of " + key + " do not exist and will be "
+                + "skipped (first: " + missing.get(0) + ")");
     }
 
     private String rootOf() {

@@ -2,6 +2,7 @@ package dev.vclip.train;
 
 import dev.vclip.data.Captions;
 import dev.vclip.data.PrefetchLoader;
+import dev.vclip.data.TaggedTexts;
 import dev.vclip.data.VideoEntry;
 import dev.vclip.video.ClipImageProcessor;
 import dev.vclip.video.ClipTransforms;
@@ -59,6 +60,7 @@ public final class TrainingData {
     private final Captions captions;
     private final IntFunction<String> classText;
     private final boolean contrastive;
+    private final TaggedTexts tagged;
     private final ClipImageProcessor processor;
 
     /**
@@ -71,6 +73,18 @@ public final class TrainingData {
      */
     public TrainingData(List<VideoEntry> entries, int classes, Settings settings, Captions captions,
                         IntFunction<String> classText, boolean contrastive) {
+        this(entries, classes, settings, captions, classText, contrastive, null);
+    }
+
+    /**
+     * The joint stream when {@code tagged} is given: class targets as for recognition, and per clip its tags, one
+     * text that fits it and one hard negative from {@code tagged} (by video id), chosen by (SEED, epoch, position).
+     */
+    public TrainingData(List<VideoEntry> entries, int classes, Settings settings, Captions captions,
+                        IntFunction<String> classText, boolean contrastive, TaggedTexts tagged) {
+        if (tagged != null && contrastive) {
+            throw new IllegalArgumentException("tagged texts go with class targets (the joint loss), not contrastive");
+        }
         if (entries.size() < settings.batchSize()) {
             throw new IllegalArgumentException("the training list has " + entries.size() + " videos, fewer than one "
                     + "batch (TRAIN.BATCH_SIZE " + settings.batchSize() + ")");
@@ -81,12 +95,26 @@ public final class TrainingData {
         this.captions = captions;
         this.classText = classText;
         this.contrastive = contrastive;
+        this.tagged = tagged;
         this.processor = ClipImageProcessor.forImageSize(settings.inputSize());
         if (captions != null) {
             for (VideoEntry e : entries) {
                 if (captions.indexOf(videoId(e)) < 0) {
                     throw new IllegalArgumentException(captions.source() + ": no captions for training video '"
                             + videoId(e) + "' (" + e.spec() + "); captions are matched by file name without extension");
+                }
+            }
+        }
+        if (tagged != null) {
+            for (VideoEntry e : entries) {
+                TaggedTexts.Video v = tagged.get(videoId(e));
+                if (v == null) {
+                    throw new IllegalArgumentException("DATA.TEXTS has no texts for training video '" + videoId(e)
+                            + "' (" + e.spec() + "); texts are matched by file name without extension");
+                }
+                if (v.negatives().isEmpty()) {
+                    throw new IllegalArgumentException("DATA.TEXTS has no negatives for training video '"
+                            + videoId(e) + "'; the joint loss takes one hard negative per clip");
                 }
             }
         }
@@ -135,7 +163,8 @@ public final class TrainingData {
     }
 
     /** One loaded clip. */
-    record Clip(float[] pixels, int label, String text) {
+    record Clip(float[] pixels, int label, String text, TaggedTexts.Video video, TaggedTexts.Text positive,
+                TaggedTexts.Text negative) {
     }
 
     /** Loads the video at {@code position} of {@code epoch}'s order (sampling, augmentation, text). */
@@ -170,7 +199,12 @@ public final class TrainingData {
                 text = classText.apply(e.label());
             }
         }
-        return new Clip(pixels, e.label(), text);
+        if (tagged != null) {
+            TaggedTexts.Video v = tagged.get(videoId(e));
+            return new Clip(pixels, e.label(), null, v, v.texts().get(random.nextInt(v.texts().size())),
+                    v.negatives().get(random.nextInt(v.negatives().size())));
+        }
+        return new Clip(pixels, e.label(), text, null, null, null);
     }
 
     /**
@@ -278,7 +312,8 @@ public final class TrainingData {
         int per = frames * 3 * size * size;
         if (n == 0) {
             return new MicroBatch(new float[0], 0, frames, size, contrastive ? null : new float[0][], new int[0],
-                    contrastive ? List.of() : null);
+                    contrastive ? List.of() : null,
+                    tagged == null ? null : new MicroBatch.Tagged(List.of(), List.of(), List.of()));
         }
         float[] pixels = new float[n * per];
         int[] labels = new int[n];
@@ -298,6 +333,11 @@ public final class TrainingData {
             Blending.Mixed mixed = settings.blending().apply(pixels, n, size, size, targets, random);
             targets = mixed.targets();
         }
-        return new MicroBatch(pixels, n, frames, size, targets, labels, null);
+        MicroBatch.Tagged texts2 = null;
+        if (tagged != null) {
+            texts2 = new MicroBatch.Tagged(clips.stream().map(c -> c.video().tags()).toList(),
+                    clips.stream().map(Clip::positive).toList(), clips.stream().map(Clip::negative).toList());
+        }
+        return new MicroBatch(pixels, n, frames, size, targets, labels, null, texts2);
     }
 }

@@ -17,7 +17,7 @@ final class Seeds {
 
     /** Stream kinds; the ordinal goes into the hash, so only append. */
     enum Stream {
-        CLIP, CLIP_CAPTIONS, LONG_VIDEO, LONG_CAPTIONS, BASE_FEW_SHOT
+        CLIP, CLIP_CAPTIONS, LONG_VIDEO, LONG_CAPTIONS, BASE_FEW_SHOT, CLIP_TEXTS
     }
 
     static Random random(long seed, Stream stream, long a, long b) {

@@ -11,6 +11,7 @@ import dev.vclip.data.Captions;
 import dev.vclip.data.Csv;
 import dev.vclip.data.LabelTable;
 import dev.vclip.data.Splits;
+import dev.vclip.data.TaggedTexts;
 import dev.vclip.data.Triplets;
 import dev.vclip.data.VideoEntry;
 import dev.vclip.data.VideoList;
@@ -23,6 +24,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalDouble;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * Writes the annotation files of a planned dataset, in the formats of the original projects, through the
@@ -85,6 +90,7 @@ final class SynthAnnotations {
         }
 
         writeRetrieval(out, plan, files);
+        writeTaggedTexts(out, plan, files);
         if (!plan.longVideos().isEmpty()) {
             writeLocalisation(out, plan, files);
         }
@@ -173,6 +179,91 @@ final class SynthAnnotations {
             files.add("retrieval/test_jsfusion.csv", "one caption per val clip, 'key,vid_key,video_id,sentence'"
                     + " (MSRVTT_JSFUSION_test.csv layout)");
         }
+    }
+
+    /** Texts per clip for training (with their tags, partial texts and hard negatives). */
+    static final int PARTIAL_TEXTS = 10;
+
+    /** A query is asked only when at least this many test clips match it, so that precision@5 can reach 100 %. */
+    static final int MIN_QUERY_MATCHES = 5;
+
+    /**
+     * {@code retrieval/texts.jsonl} (every clip: tags, captions and partial texts with the tags they assert, hard
+     * negatives; {@code TRAIN.LOSS joint} with {@code DATA.TEXTS}) and {@code retrieval/attribute_queries.json} (the
+     * test clips' tags and attribute queries such as "a red shape", "a shape moving up", "a blue star growing";
+     * {@code vclip retrieval --attribute-queries}).
+     */
+    private static void writeTaggedTexts(Path out, DatasetPlan plan, Written files) {
+        List<TaggedTexts.Video> videos = new ArrayList<>();
+        for (ClipPlan clip : plan.clips()) {
+            Random rng = Seeds.random(plan.config().seed(), Seeds.Stream.CLIP_TEXTS, clip.action().ordinal(),
+                    clip.number());
+            Set<String> tags = Describer.tags(clip.action(), clip.target());
+            videos.add(new TaggedTexts.Video(clip.id(), tags,
+                    Describer.trainingTexts(rng, clip.action(), clip.target(), clip.captions(), PARTIAL_TEXTS),
+                    Describer.hardNegatives(rng, clip.action(), clip.target())));
+        }
+        TaggedTexts.of(videos).write(out.resolve("retrieval/texts.jsonl"));
+        files.add("retrieval/texts.jsonl", "per clip: its tags (colour, shape, action), its captions and " + PARTIAL_TEXTS
+                + " partial texts ('a red shape', 'a shape moving left') with the tags each asserts, and 6 hard "
+                + "negatives that differ in one attribute (TRAIN.LOSS joint, DATA.TEXTS)");
+
+        List<ClipPlan> test = plan.clips(Split.VAL);
+        if (test.isEmpty()) {
+            return;
+        }
+        ObjectNode root = JSON.createObjectNode();
+        root.put("note", "attribute queries over the val clips: a clip is a hit when its target shape has every tag"
+                + " of the query; only queries with at least " + MIN_QUERY_MATCHES + " matching clips are asked");
+        root.put("min_matches", MIN_QUERY_MATCHES);
+        ObjectNode clips = root.putObject("clips");
+        Map<String, Map<Set<String>, String[]>> byKind = new LinkedHashMap<>();
+        for (String kind : List.of("colour", "shape", "motion", "colour+shape", "colour+shape+motion")) {
+            byKind.put(kind, new LinkedHashMap<>());
+        }
+        Map<Set<String>, Integer> matches = new java.util.HashMap<>();
+        for (ClipPlan clip : test) {
+            ArrayNode t = clips.putArray(clip.id());
+            new TreeSet<>(Describer.tags(clip.action(), clip.target())).forEach(t::add);
+            String colour = clip.target().colour().word();
+            String shape = clip.target().shape().word();
+            String c = Describer.colourTag(clip.target().colour());
+            String s = Describer.shapeTag(clip.target().shape());
+            String a = Describer.actionTag(clip.action());
+            List<Object[]> asked = List.of(
+                    new Object[]{"colour", Set.of(c), Describer.withArticle(colour + " shape")},
+                    new Object[]{"shape", Set.of(s), Describer.withArticle(shape)},
+                    new Object[]{"motion", Set.of(a), "a shape " + clip.action().label()},
+                    new Object[]{"colour+shape", Set.of(c, s), Describer.withArticle(colour + " " + shape)},
+                    new Object[]{"colour+shape+motion", Set.of(c, s, a),
+                            Describer.withArticle(colour + " " + shape + " " + clip.action().label())});
+            for (Object[] q : asked) {
+                @SuppressWarnings("unchecked") Set<String> qt = (Set<String>) q[1];
+                byKind.get((String) q[0]).putIfAbsent(qt, new String[]{(String) q[2]});
+                matches.merge(qt, 1, Integer::sum);
+            }
+        }
+        ArrayNode queries = root.putArray("queries");
+        for (var kind : byKind.entrySet()) {
+            Map<String, Set<String>> sorted = new TreeMap<>();
+            kind.getValue().forEach((tags, text) -> sorted.put(text[0], tags));
+            for (var q : sorted.entrySet()) {
+                int n = matches.get(q.getValue());
+                if (n < MIN_QUERY_MATCHES) {
+                    continue;
+                }
+                ObjectNode node = queries.addObject();
+                node.put("kind", kind.getKey());
+                node.put("text", q.getKey());
+                ArrayNode t = node.putArray("tags");
+                new TreeSet<>(q.getValue()).forEach(t::add);
+                node.put("matches", n);
+            }
+        }
+        writeJson(out.resolve("retrieval/attribute_queries.json"), root);
+        files.add("retrieval/attribute_queries.json", "the val clips' tags and attribute queries with at least "
+                + MIN_QUERY_MATCHES + " matching clips ('a red shape', 'a shape moving up', 'a blue star growing'):"
+                + " vclip retrieval --attribute-queries");
     }
 
     private static void writeLocalisation(Path out, DatasetPlan plan, Written files) {

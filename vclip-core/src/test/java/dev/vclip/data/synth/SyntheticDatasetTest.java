@@ -27,6 +27,10 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 
+import dev.vclip.data.AttributeQueries;
+import dev.vclip.data.TaggedTexts;
+import java.util.Set;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -144,6 +148,39 @@ class SyntheticDatasetTest {
         }
         JsonNode timeline = new ObjectMapper().readTree(out.resolve("localisation/timeline.json").toFile());
         assertEquals(lv.events().size(), timeline.get("videos").get(0).get("events").size());
+    }
+
+    /**
+     * retrieval/texts.jsonl: every clip's tags are its target's colour, shape and class; every text fits its clip, every
+     * hard negative differs from it in exactly one of the three; attribute_queries.json asks only queries that at least
+     * 5 val clips match (none in this tiny set, so a second, larger plan is checked through its file).
+     */
+    @Test
+    void taggedTextsAndAttributeQueriesDescribeTheClips() throws IOException {
+        TaggedTexts texts = TaggedTexts.read(out.resolve("retrieval/texts.jsonl"));
+        assertEquals(plan.clips().size(), texts.size());
+        for (ClipPlan clip : plan.clips()) {
+            TaggedTexts.Video v = texts.get(clip.id());
+            assertEquals(Set.of("colour:" + clip.target().colour().word(), "shape:" + clip.target().shape().word(),
+                    "action:" + clip.action().label()), v.tags(), clip.id());
+            assertTrue(v.texts().size() >= clip.captions().size() + 5, clip.id());
+            assertTrue(v.texts().stream().anyMatch(t -> t.tags().size() == 1), "partial texts: " + v.texts());
+            assertEquals(6, v.negatives().size(), clip.id());
+            for (TaggedTexts.Text n : v.negatives()) {
+                long differing = n.tags().stream().filter(t -> !v.tags().contains(t)).count();
+                assertEquals(1, differing, n + " for " + v.tags());
+            }
+        }
+        Path larger = dir.resolve("queries");
+        SyntheticDataset.generate(larger, TINY.withClipsPerClass(24).withLongVideos(0, 12).withResolution(64, 64),
+                false, null);
+        AttributeQueries q = AttributeQueries.read(larger.resolve("retrieval/attribute_queries.json"));
+        assertEquals(32, q.clipTags().size()); // the val third of 4 x 24 clips
+        assertTrue(q.queries().stream().anyMatch(x -> x.kind().equals("motion")), q.queries().toString());
+        for (AttributeQueries.Query query : q.queries()) {
+            long matching = q.clipTags().values().stream().filter(t -> t.containsAll(query.tags())).count();
+            assertTrue(matching >= 5, query + " matches " + matching);
+        }
     }
 
     @Test
