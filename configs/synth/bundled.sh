@@ -3,7 +3,8 @@
 # videos"): a small X-CLIP trained from scratch on vclip synth videos to name the 11 classes and to understand free
 # text (colour, shape, motion, direction, time order), then evaluated on a seed it never saw. Also trains the
 # mean-pooling twin (ViFi-CLIP's model) with the same data, recipe and budget, and evaluates it the same way.
-# About 55 minutes per model on 2 cores. Results: runs/synth-bundled/.
+# About 55 minutes per 5-epoch stage on 2 cores (X-CLIP: two stages; the twin: its first stage, compared with X-CLIP's
+# first stage, the same budget). Results: runs/synth-bundled/.
 # A step whose output exists is skipped, and training resumes from its last checkpoint, so an interrupted run goes on
 # where it stopped (delete a folder to redo it).
 #
@@ -28,9 +29,9 @@ if [ ! -f "$OUT/val/val-from-train-root.txt" ]; then
   sed 's|^|../../val/videos/|' "$OUT/val/val.txt" > "$OUT/val/val-from-train-root.txt"
 fi
 
-train() { # $1: xclip | vifi
+train() { # $1: run name under $OUT, $2: config (xclip: stage 1; xclip-2: stage 2, from xclip's model; vifi: the twin)
   # TRAIN.AUTO_RESUME: continue from the newest checkpoint when there is one, start afresh otherwise
-  [ -f "$OUT/$1/report.html" ] || "${VCLIP[@]}" train -cfg "configs/synth/$1-synth.yaml" --out "$OUT/$1" \
+  [ -f "$OUT/$1/report.html" ] || "${VCLIP[@]}" train -cfg "configs/synth/$2" --out "$OUT/$1" \
     --opts TRAIN.AUTO_RESUME true
 }
 
@@ -48,11 +49,13 @@ evaluate() { # $1: model name, $2: model folder
     --triplets "$E/data/localisation/triplets.csv" --out "$E/$1-localisation" --no-cache
 }
 
-train xclip
-# the bundled model: the trained X-CLIP in float16
-[ models/xclip-synth/model.safetensors -nt "$OUT/xclip/model/model.safetensors" ] ||
-  "${VCLIP[@]}" convert --checkpoint "$OUT/xclip/model" --dtype float16 --out models/xclip-synth --force
+train xclip xclip-synth.yaml
+train xclip-2 xclip-synth-2.yaml
+# the bundled model: the stage-2 X-CLIP in float16
+[ models/xclip-synth/model.safetensors -nt "$OUT/xclip-2/model/model.safetensors" ] ||
+  "${VCLIP[@]}" convert --checkpoint "$OUT/xclip-2/model" --dtype float16 --out models/xclip-synth --force
 evaluate xclip models/xclip-synth
-train vifi
+evaluate xclip-stage1 "$OUT/xclip/model"
+train vifi vifi-synth.yaml
 evaluate vifi "$OUT/vifi/model"
-echo "reports: $E/{xclip,vifi}-{zeroshot,retrieval,localisation}/report.html"
+echo "reports: $E/{xclip,xclip-stage1,vifi}-{zeroshot,retrieval,localisation}/report.html"

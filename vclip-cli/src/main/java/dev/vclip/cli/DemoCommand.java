@@ -58,10 +58,11 @@ final class DemoCommand extends VclipCommand {
     public Integer call() throws IOException {
         long start = System.nanoTime();
         Path modelDir = model != null ? model : Main.bundledTrainedModel();
-        Path data = out.resolve("synth");
-        if (!Files.isRegularFile(data.resolve("dataset.json"))) {
+        Path data = out.resolve("synth-" + seed);
+        SynthConfig synth = SynthConfig.of(SynthConfig.Size.SMALL).withSeed(seed);
+        if (!SyntheticDataset.isWritten(data, synth)) {
             out().println("1/4 making a synthetic video set in " + data);
-            SyntheticDataset.generate(data, SynthConfig.of(SynthConfig.Size.SMALL).withSeed(seed), true, null);
+            SyntheticDataset.generate(data, synth, true, null);
         } else {
             out().println("1/4 reusing the synthetic video set in " + data);
         }
@@ -155,7 +156,8 @@ final class DemoCommand extends VclipCommand {
             (zs.metrics().top1() / 100 >= TARGET_TOP1 ? worked : failed).add("zero-shot recognition");
             (pairs.pairAccuracy() >= TARGET_ORDER ? worked : failed).add("frame order");
             (searchRate >= TARGET_SEARCH ? worked : failed).add("text search");
-            (locRate >= TARGET_LOCALISATION ? worked : failed).add("localisation");
+            boolean localised = map50 >= TARGET_LOCALISATION_MAP && loc.frames().macroAuroc() >= TARGET_LOCALISATION_AUROC;
+            (localised ? worked : failed).add("localisation");
             out().println();
             out().printf("zero-shot  top-1 %.1f %%, top-5 %.1f %% over %d clips of %d classes (chance %.1f %%)%s%n",
                     zs.metrics().top1(), zs.metrics().top5(), zs.videos().size(), labels.size(), 100 * chance,
@@ -166,9 +168,11 @@ final class DemoCommand extends VclipCommand {
             out().printf("search     the best clip matches the query for %d of %d queries%s%n", searchHits,
                     searches.size(), verdict(searchRate, TARGET_SEARCH));
             out().print(Tables.render(locHeaders, locRows));
-            out().printf("localise   %d of %d events found (tIoU >= %.1f); mAP@0.5 %.2f, frame AUROC %.3f (chance 0.5)%s%n",
-                    locHits, locRows.size(), HIT_TIOU, map50, loc.frames().macroAuroc(),
-                    verdict(locRate, TARGET_LOCALISATION));
+            out().printf("localise   %d of %d events found by the best segment (tIoU >= %.1f); mAP@0.5 %.2f over the "
+                            + "5 best segments, frame AUROC %.3f (chance 0.5)%s%n", locHits, locRows.size(), HIT_TIOU, map50,
+                    loc.frames().macroAuroc(), localised ? "  -> works" : String.format(java.util.Locale.ROOT,
+                            "  -> below the targets mAP@0.5 %.1f and AUROC %.1f", TARGET_LOCALISATION_MAP,
+                            TARGET_LOCALISATION_AUROC));
             out().println("summary    worked: " + (worked.isEmpty() ? "nothing" : String.join(", ", worked))
                     + "; did not: " + (failed.isEmpty() ? "nothing" : String.join(", ", failed)));
             report.summary("worked", worked.isEmpty() ? "nothing" : String.join(", ", worked))
@@ -188,7 +192,8 @@ final class DemoCommand extends VclipCommand {
     static final double TARGET_TOP1 = 0.85;
     static final double TARGET_ORDER = 0.90;
     static final double TARGET_SEARCH = 0.80;
-    static final double TARGET_LOCALISATION = 0.50;
+    static final double TARGET_LOCALISATION_MAP = 0.50;
+    static final double TARGET_LOCALISATION_AUROC = 0.90;
 
     private static String verdict(double value, double target) {
         return value >= target ? "  -> works" : String.format(java.util.Locale.ROOT, "  -> below the target %.0f %%",

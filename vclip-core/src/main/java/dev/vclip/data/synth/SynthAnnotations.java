@@ -44,7 +44,7 @@ final class SynthAnnotations {
     static final String DATASET_JSON = dev.vclip.data.DatasetJson.FILE;
 
     /** Bumped whenever the same seed would give different output. */
-    static final int GENERATOR_VERSION = 1;
+    static final int GENERATOR_VERSION = 2; // 2: retrieval/texts.jsonl and retrieval/attribute_queries.json
 
     private static final ObjectMapper JSON = new ObjectMapper();
 

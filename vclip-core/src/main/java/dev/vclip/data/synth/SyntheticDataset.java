@@ -85,6 +85,31 @@ public final class SyntheticDataset {
     static final int KEYFRAME_INTERVAL = 1;
 
     /**
+     * Whether {@code folder} already holds the dataset {@code config} describes, written by this version of the
+     * generator: its dataset.json was written last (after every video and annotation file), names this generator
+     * version, and the same seed, clips per class and number of long videos. A folder from an older vclip (which
+     * lacks files this one writes) or another seed is not reused.
+     */
+    public static boolean isWritten(Path folder, SynthConfig config) {
+        Path file = folder.resolve(SynthAnnotations.DATASET_JSON);
+        if (!Files.isRegularFile(file)) {
+            return false;
+        }
+        try {
+            com.fasterxml.jackson.databind.JsonNode root = new com.fasterxml.jackson.databind.ObjectMapper()
+                    .readTree(file.toFile());
+            com.fasterxml.jackson.databind.JsonNode counts = root.path("counts");
+            return "vclip synth".equals(root.path("generator").asText())
+                    && root.path("generator_version").asInt() == SynthAnnotations.GENERATOR_VERSION
+                    && root.path("seed").asLong() == config.seed()
+                    && counts.path("clips_per_class").asInt() == config.clipsPerClass()
+                    && counts.path("long_videos").asInt() == config.longVideos();
+        } catch (IOException e) {
+            return false; // unreadable: written again
+        }
+    }
+
+    /**
      * Generates the dataset into {@code out}.
      *
      * @param force    write into a folder that already has files (files of the same name are replaced, others are

@@ -183,6 +183,20 @@ class SyntheticDatasetTest {
         }
     }
 
+    /** A folder is reused only for the same settings and generator version (an older one lacks files). */
+    @Test
+    void aWrittenDatasetIsRecognisedOnlyForItsSettingsAndThisGeneratorVersion() throws IOException {
+        assertTrue(SyntheticDataset.isWritten(out, TINY));
+        assertFalse(SyntheticDataset.isWritten(out, TINY.withSeed(43)));
+        assertFalse(SyntheticDataset.isWritten(out, TINY.withClipsPerClass(3)));
+        assertFalse(SyntheticDataset.isWritten(dir.resolve("nothing-here"), TINY));
+        Path old = dir.resolve("old");
+        Files.createDirectories(old);
+        Files.writeString(old.resolve("dataset.json"), Files.readString(out.resolve("dataset.json"))
+                .replaceAll("\"generator_version\"\\s*:\\s*\\d+", "\"generator_version\":1"));
+        assertFalse(SyntheticDataset.isWritten(old, TINY));
+    }
+
     @Test
     void theTarHoldsTheSameClipsUnderTheListNames() throws IOException {
         Map<String, byte[]> members = readTar(out.resolve("videos.tar"));
