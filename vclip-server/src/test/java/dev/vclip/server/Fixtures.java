@@ -58,6 +58,24 @@ final class Fixtures {
      * video ("long0") with its moments ("long0#m0", "long0#m2", ...; caption "long video moment at second N"), the
      * symlink that leads out ("escape") and a video whose file is gone ("gone").
      */
+    /**
+     * A real library: {@code synth} (11 clips of 128 px and {@code config}'s long video under {@code dir/synth})
+     * indexed with the bundled model by {@code IndexRun} into {@code dir/index}, whole videos and moments.
+     */
+    static Path realIndex(Path dir, SynthConfig config) {
+        Path synth = dir.resolve("synth");
+        SyntheticDataset.generate(synth, config, false, null);
+        Path model = dev.vclip.TestResources.repositoryModel("xclip-synth");
+        Path index = dir.resolve("index");
+        try (var m = dev.vclip.model.ModelFolder.load(model)) {
+            dev.vclip.search.IndexRun.run(index, m, dev.vclip.search.LibraryFiles.list(List.of(synth.resolve("videos"),
+                            synth.resolve("long"))),
+                    new dev.vclip.search.IndexRun.Options(dev.vclip.search.Moments.DEFAULT, 1, 10, false, model),
+                    dev.vclip.report.Progress.Factory.SILENT);
+        }
+        return index;
+    }
+
     static FakeLibrary fakeLibrary() {
         Path lib = library();
         FakeLibrary fake = new FakeLibrary(lib);

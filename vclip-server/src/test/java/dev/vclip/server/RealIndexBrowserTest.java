@@ -3,11 +3,6 @@ package dev.vclip.server;
 import dev.vclip.TestResources;
 import dev.vclip.data.Triplets;
 import dev.vclip.data.synth.SynthConfig;
-import dev.vclip.data.synth.SyntheticDataset;
-import dev.vclip.report.Progress;
-import dev.vclip.search.IndexRun;
-import dev.vclip.search.LibraryFiles;
-import dev.vclip.search.Moments;
 import dev.vclip.search.VideoIndex;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -36,15 +31,10 @@ class RealIndexBrowserTest {
 
     @Test
     void searchingARealIndexAndClickingAMomentPlaysItFromItsStart() throws Exception {
+        Path index = Fixtures.realIndex(dir, SynthConfig.of(SynthConfig.Size.SMALL).withClipsPerClass(1)
+                .withClipFrames(24).withResolution(128, 128).withLongVideos(1, 30).withSeed(9));
         Path synth = dir.resolve("synth");
-        SyntheticDataset.generate(synth, SynthConfig.of(SynthConfig.Size.SMALL).withClipsPerClass(1).withClipFrames(24)
-                .withResolution(128, 128).withLongVideos(1, 30).withSeed(9), false, null);
         Path model = TestResources.repositoryModel("xclip-synth");
-        Path index = dir.resolve("index");
-        try (var m = dev.vclip.model.ModelFolder.load(model)) {
-            IndexRun.run(index, m, LibraryFiles.list(List.of(synth.resolve("videos"), synth.resolve("long"))),
-                    new IndexRun.Options(Moments.DEFAULT, 1, 10, false, model), Progress.Factory.SILENT);
-        }
         String event = Triplets.read(synth.resolve("localisation/triplets.csv")).queries().get(0).text();
         try (VideoIndex library = VideoIndex.open(index, model);
              SearchServer server = SearchServer.start(library, new SearchServer.Options("127.0.0.1", 0, null, 2, 8,

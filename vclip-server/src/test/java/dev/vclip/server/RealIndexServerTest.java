@@ -4,11 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vclip.TestResources;
 import dev.vclip.data.synth.SynthConfig;
-import dev.vclip.data.synth.SyntheticDataset;
-import dev.vclip.report.Progress;
-import dev.vclip.search.IndexRun;
-import dev.vclip.search.LibraryFiles;
-import dev.vclip.search.Moments;
 import dev.vclip.search.VideoIndex;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -20,7 +15,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -34,15 +28,9 @@ class RealIndexServerTest {
 
     @Test
     void aRealIndexIsSearchedAndItsVideosServedByRange() throws Exception {
-        Path synth = dir.resolve("synth");
-        SyntheticDataset.generate(synth, SynthConfig.of(SynthConfig.Size.SMALL).withClipsPerClass(1).withClipFrames(24)
-                .withResolution(64, 64).withLongVideos(1, 20).withSeed(4), false, null);
+        Path index = Fixtures.realIndex(dir, SynthConfig.of(SynthConfig.Size.SMALL).withClipsPerClass(1)
+                .withClipFrames(24).withResolution(64, 64).withLongVideos(1, 20).withSeed(4));
         Path model = TestResources.repositoryModel("xclip-synth");
-        Path index = dir.resolve("index");
-        try (var m = dev.vclip.model.ModelFolder.load(model)) {
-            IndexRun.run(index, m, LibraryFiles.list(List.of(synth.resolve("videos"), synth.resolve("long"))),
-                    new IndexRun.Options(Moments.DEFAULT, 1, 10, false, model), Progress.Factory.SILENT);
-        }
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
         try (VideoIndex library = VideoIndex.open(index, model);
              SearchServer server = SearchServer.start(library, new SearchServer.Options("127.0.0.1", 0, null, 2, 8,
