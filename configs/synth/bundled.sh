@@ -39,9 +39,9 @@ train() { # $1: run name under $OUT, $2: config (xclip: stage 1; xclip-2: stage 
 E="$OUT/eval-$SEED"
 [ -f "$E/data/dataset.json" ] || "${VCLIP[@]}" synth --out "$E/data" --seed "$SEED" --clips-per-class 300 --long-videos 4 --no-tar --force
 
-evaluate() { # $1: model name, $2: model folder
+evaluate() { # $1: model name, $2: model folder, $3: the class-text template it was trained with
   [ -f "$E/$1-zeroshot/report.html" ] || "${VCLIP[@]}" zeroshot --model "$2" --list "$E/data/val.txt" \
-    --labels "$E/data/labels.csv" --videos "$E/data/videos" --out "$E/$1-zeroshot" --no-cache
+    --labels "$E/data/labels.csv" --videos "$E/data/videos" --template "$3" --out "$E/$1-zeroshot" --no-cache
   [ -f "$E/$1-retrieval/report.html" ] || "${VCLIP[@]}" retrieval --model "$2" \
     --captions "$E/data/retrieval/test_jsfusion.csv" --attribute-queries "$E/data/retrieval/attribute_queries.json" \
     --out "$E/$1-retrieval" --no-cache
@@ -54,8 +54,8 @@ train xclip-2 xclip-synth-2.yaml
 # the bundled model: the stage-2 X-CLIP in float16
 [ models/xclip-synth/model.safetensors -nt "$OUT/xclip-2/model/model.safetensors" ] ||
   "${VCLIP[@]}" convert --checkpoint "$OUT/xclip-2/model" --dtype float16 --out models/xclip-synth --force
-evaluate xclip models/xclip-synth
-evaluate xclip-stage1 "$OUT/xclip/model"
+evaluate xclip models/xclip-synth '{}'
+evaluate xclip-stage1 "$OUT/xclip/model" '{}'
 train vifi vifi-synth.yaml
-evaluate vifi "$OUT/vifi/model"
+evaluate vifi "$OUT/vifi/model" '{}.'   # CLIP's class texts in training: ViFi-CLIP's "{}." without context words
 echo "reports: $E/{xclip,xclip-stage1,vifi}-{zeroshot,retrieval,localisation}/report.html"

@@ -98,7 +98,7 @@ final class DemoCommand extends VclipCommand {
             out().println("3/4 text search over the clips");
             List<SearchResult> searches = search(m, data, val, encoder);
             List<String> searchHeaders = List.of("query", "kind", "matching clips", "their ranks (of " + val.size()
-                    + ")", "precision@k", "chance", "");
+                    + ")", "precision@k", "chance", "result");
             List<List<Object>> searchRows = searches.stream().map(SearchResult::row).toList();
             report.table("Text search: where the clips that match each query rank (a match has every attribute of "
                     + "the query; precision@k over the top k = min(5, matches))", searchHeaders, searchRows);
@@ -139,7 +139,7 @@ final class DemoCommand extends VclipCommand {
                     }
                 }
             }
-            List<String> locHeaders = List.of("query", "video", "true", "found (best segment)", "tIoU", "");
+            List<String> locHeaders = List.of("query", "video", "true", "found (best segment)", "tIoU", "result");
             report.table("Localisation: the best segment per described event (hit: tIoU >= " + HIT_TIOU + ")",
                     locHeaders, locRows);
             double locRate = locRows.isEmpty() ? 0 : (double) locHits / locRows.size();
