@@ -10,6 +10,9 @@
  *   <li>{@link dev.vclip.data.LabelTable}: the {@code labels/*.csv} class names ({@code id,name});</li>
  *   <li>{@link dev.vclip.data.Captions}: MSR-VTT / MSVD / DiDeMo / ActivityNet Captions retrieval captions (CSV, JSON,
  *       text), with the caption to video mapping retrieval metrics need and CLIP4Clip's paragraphs;</li>
+ *   <li>{@link dev.vclip.data.TaggedTexts}: texts about videos with the attributes each names (training texts and
+ *       hard negatives of {@code TRAIN.LOSS joint}); {@link dev.vclip.data.AttributeQueries}: attribute queries with
+ *       the clips' tags, for precision@K of "a red shape"-style search;</li>
  *   <li>{@link dev.vclip.data.Triplets}: XCLIP_Baseline localisation triplets
  *       ({@code video_id,text,start_frame,end_frame[,fps]});</li>
  *   <li>{@link dev.vclip.data.Splits} and {@link dev.vclip.data.BaseNovelSplit}: ViFi-CLIP's K-shot and

@@ -4,6 +4,8 @@
  * <ul>
  *   <li>{@link dev.vclip.eval.RetrievalMetrics}: text-to-video and video-to-text R@1/5/10, median and mean rank
  *       (CLIP4Clip / CenterCLIP {@code compute_metrics}, {@code tensor_text_to_video_metrics});</li>
+ *   <li>{@link dev.vclip.eval.AttributeRetrieval}: precision@K of queries with many right answers (every video whose
+ *       tags include the query's), per query kind, with chance;</li>
  *   <li>{@link dev.vclip.eval.ClassificationMetrics}: multi-view aggregation and top-1/top-5 accuracy (X-CLIP and
  *       ViFi-CLIP {@code validate()}, mmaction {@code top_k_accuracy}), per-class accuracy and confusions;</li>
  *   <li>{@link dev.vclip.eval.LocalisationMetrics}: frame-level AUROC and AUPRC from window scores

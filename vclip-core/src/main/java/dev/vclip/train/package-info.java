@@ -10,8 +10,9 @@
  *   clipping, loss scaling); {@link dev.vclip.train.AdamW}, {@link dev.vclip.train.LrSchedule},
  *   {@link dev.vclip.train.ParameterPlan} (freezing, no-decay groups, 10x LR of X-CLIP's new modules, CLIP4Clip's
  *   coef_lr for CLIP, by the family's {@link dev.vclip.model.ModelFamily.TrainingRecipe});</li>
- *   <li>{@link dev.vclip.train.LossHead}: recognition (cross-entropy with soft targets over the class texts) and
- *   video–text contrastive; {@link dev.vclip.train.Blending}: label smoothing, mixup and cutmix as X-CLIP's
+ *   <li>{@link dev.vclip.train.LossHead}: recognition (cross-entropy with soft targets over the class texts),
+ *   video–text contrastive, and joint (recognition plus a multi-positive InfoNCE over tagged texts and hard
+ *   negatives); {@link dev.vclip.train.Blending}: label smoothing, mixup and cutmix as X-CLIP's
  *   {@code CutmixMixupBlending}; {@link dev.vclip.train.TrainingData}: the deterministic, resumable stream;</li>
  *   <li>{@link dev.vclip.train.LinearProbe} / {@link dev.vclip.train.LinearProbeRun}: a linear head on cached
  *   frozen features; {@link dev.vclip.train.EvalRun}: multi-view evaluation of a model folder;</li>
