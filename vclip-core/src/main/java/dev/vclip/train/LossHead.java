@@ -59,6 +59,12 @@ public interface LossHead {
         return model.weights().get("logit_scale").getDataType();
     }
 
+    /** The micro-batch's clips as [videos, frames, 3, size, size] in the model's compute type. */
+    static NDArray pixels(VideoTextModel model, MicroBatch batch, NDManager manager) {
+        return manager.create(batch.pixels(), new Shape(batch.videos(), batch.frames(), 3, batch.size(), batch.size()))
+                .toType(computeType(model), false);
+    }
+
     /**
      * {@code x} as FLOAT32, differentiably. DJL 0.36's {@code toType} is not recorded by autograd (a loss behind it
      * "does not require grad"), so a half-precision array is promoted by adding FLOAT32 zeros instead: torch's type
@@ -91,10 +97,7 @@ public interface LossHead {
 
         @Override
         public NDArray loss(VideoTextModel model, MicroBatch batch, NDManager manager) {
-            DataType type = LossHead.computeType(model);
-            NDArray pixels = manager.create(batch.pixels(),
-                    new Shape(batch.videos(), batch.frames(), 3, batch.size(), batch.size())).toType(type, false);
-            return loss(model, model.encodeVideos(pixels), batch, manager);
+            return loss(model, model.encodeVideos(LossHead.pixels(model, batch, manager)), batch, manager);
         }
 
         /** The loss of clips already encoded (the joint loss shares one encoding). */
@@ -137,10 +140,7 @@ public interface LossHead {
     final class Contrastive implements LossHead {
         @Override
         public NDArray loss(VideoTextModel model, MicroBatch batch, NDManager manager) {
-            DataType type = LossHead.computeType(model);
-            NDArray pixels = manager.create(batch.pixels(),
-                    new Shape(batch.videos(), batch.frames(), 3, batch.size(), batch.size())).toType(type, false);
-            VideoEncoding encoding = model.encodeVideos(pixels);
+            VideoEncoding encoding = model.encodeVideos(LossHead.pixels(model, batch, manager));
             NDArray text = model.textFeatures(batch.texts(), manager);
             return Losses.symmetricInfoNce(LossHead.toFloat32(model.logits(encoding, text)));
         }
@@ -177,9 +177,7 @@ public interface LossHead {
                 throw new IllegalArgumentException("the joint loss needs tagged texts (DATA.TEXTS)");
             }
             DataType type = LossHead.computeType(model);
-            NDArray pixels = manager.create(batch.pixels(),
-                    new Shape(batch.videos(), batch.frames(), 3, batch.size(), batch.size())).toType(type, false);
-            VideoEncoding encoding = model.encodeVideos(pixels);
+            VideoEncoding encoding = model.encodeVideos(LossHead.pixels(model, batch, manager));
             NDArray classLoss = recognition.loss(model, encoding, batch, manager);
 
             int b = batch.videos();
