@@ -12,6 +12,7 @@ import dev.vclip.data.DatasetJson;
 import dev.vclip.data.synth.SyntheticDataset;
 import dev.vclip.data.synth.Describer;
 import dev.vclip.data.TaggedTexts;
+import dev.vclip.eval.AttributeRetrieval;
 import dev.vclip.eval.DetectionMetrics;
 import dev.vclip.task.VideoFiles;
 import dev.vclip.eval.DirectionPairs;
@@ -34,7 +35,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 
@@ -201,25 +201,27 @@ final class DemoCommand extends VclipCommand {
     }
 
     /** One search query and where the clips matching it ranked. */
-    record SearchResult(String query, String kind, int matches, int videos, List<Integer> ranks) {
+    record SearchResult(AttributeRetrieval.QueryResult result) {
+        /** The demo's K: at most 5, at most the matching clips, so every query can reach 100 %. */
         int k() {
-            return Math.min(5, matches);
+            return Math.min(5, result.matches());
         }
 
         double precision() {
-            return k() == 0 ? 0 : ranks.stream().filter(r -> r <= k()).count() / (double) k();
+            return k() == 0 ? 0 : result.ranks().stream().filter(r -> r <= k()).count() / (double) k();
         }
 
         boolean hit() {
-            return !ranks.isEmpty() && ranks.get(0) == 1;
+            return result.firstHitRank() == 1;
         }
 
         List<Object> row() {
+            List<Integer> ranks = result.ranks();
             String shown = ranks.stream().limit(8).map(String::valueOf).collect(java.util.stream.Collectors.joining(", "))
                     + (ranks.size() > 8 ? ", ..." : "");
-            return List.of(query, kind, matches + " of " + videos, shown,
+            return List.of(result.text(), result.kind(), result.matches() + " of " + result.videos(), shown,
                     String.format(java.util.Locale.ROOT, "%.0f %% (k=%d)", 100 * precision(), k()),
-                    String.format(java.util.Locale.ROOT, "%.0f %%", 100.0 * matches / videos), hit() ? "hit" : "miss");
+                    String.format(java.util.Locale.ROOT, "%.0f %%", 100 * result.chance()), hit() ? "hit" : "miss");
         }
     }
 
@@ -244,51 +246,34 @@ final class DemoCommand extends VclipCommand {
                 keptIds.add(clipIds.get(i));
             }
         }
-        List<String> kinds = List.of("colour", "shape", "motion", "colour+shape", "colour+shape+motion", "caption");
+        List<String> kinds = new ArrayList<>(Describer.QUERY_KINDS);
+        kinds.add("caption");
         List<String> queries = new ArrayList<>();
         List<Set<String>> needs = new ArrayList<>();
         for (int k = 0; k < kinds.size() && !clips.isEmpty(); k++) {
             int pick = (int) ((k + 0.5) * clips.size() / kinds.size());
             Set<String> tags = clipTags.get(pick);
-            String colour = word(tags, "colour:");
-            String shape = word(tags, "shape:");
-            String action = word(tags, "action:");
-            String text = switch (kinds.get(k)) {
-                case "colour" -> Describer.withArticle(colour + " shape");
-                case "shape" -> Describer.withArticle(shape);
-                case "motion" -> "a shape " + action;
-                case "colour+shape" -> Describer.withArticle(colour + " " + shape);
-                case "colour+shape+motion" -> Describer.withArticle(colour + " " + shape + " " + action);
-                default -> paraphrase(captions, keptIds.get(pick));
-            };
-            Set<String> need = switch (kinds.get(k)) {
-                case "colour" -> Set.of("colour:" + colour);
-                case "shape" -> Set.of("shape:" + shape);
-                case "motion" -> Set.of("action:" + action);
-                case "colour+shape" -> Set.of("colour:" + colour, "shape:" + shape);
-                default -> tags;
-            };
-            queries.add(text);
-            needs.add(need);
+            String kind = kinds.get(k);
+            if (kind.equals("caption")) {
+                queries.add(paraphrase(captions, keptIds.get(pick)));
+                needs.add(tags);
+            } else {
+                String colour = word(tags, "colour:");
+                String shape = word(tags, "shape:");
+                String action = word(tags, "action:");
+                queries.add(Describer.attributeQuery(kind, colour, shape, action));
+                needs.add(Describer.attributeQueryTags(kind, colour, shape, action));
+            }
         }
         float[][] logits = Scoring.logits(m, clips, Scoring.textFeatures(m, queries), 32); // [clip][query]
-        List<SearchResult> out = new ArrayList<>();
-        for (int q = 0; q < queries.size(); q++) {
-            Integer[] order = new Integer[clips.size()];
-            for (int i = 0; i < order.length; i++) {
-                order[i] = i;
+        float[][] sim = new float[queries.size()][clips.size()];
+        for (int c = 0; c < clips.size(); c++) {
+            for (int q = 0; q < queries.size(); q++) {
+                sim[q][c] = logits[c][q];
             }
-            int query = q;
-            Arrays.sort(order, (a, b) -> Float.compare(logits[b][query], logits[a][query]));
-            List<Integer> ranks = new ArrayList<>();
-            for (int r = 0; r < order.length; r++) {
-                if (clipTags.get(order[r]).containsAll(needs.get(q))) {
-                    ranks.add(r + 1);
-                }
-            }
-            out.add(new SearchResult(queries.get(q), kinds.get(q), ranks.size(), clips.size(), ranks));
         }
-        return out;
+        return AttributeRetrieval.evaluate(sim, clipTags, kinds.subList(0, queries.size()), queries, needs, 5)
+                .queries().stream().map(SearchResult::new).toList();
     }
 
     private static String word(Set<String> tags, String prefix) {
@@ -303,11 +288,8 @@ final class DemoCommand extends VclipCommand {
         if (index < 0) {
             throw new dev.vclip.data.DatasetFormatException(captions.source(), 0, "no captions for clip '" + id + "'");
         }
-        int offset = 0;
-        for (int v = 0; v < index; v++) {
-            offset += captions.captionsPerVideo()[v];
-        }
-        return captions.captionTexts().get(offset + Math.min(1, captions.captionsPerVideo()[index] - 1));
+        List<Captions.Caption> of = captions.videos().get(index).captions();
+        return of.get(Math.min(1, of.size() - 1)).text();
     }
 
     private static double bestIoU(Interval found, List<Interval> truth) {

@@ -17,14 +17,36 @@ public final class AttributeRetrieval {
     private AttributeRetrieval() {
     }
 
-    /** One query's outcome: its hits among the top K, how many videos match at all, and their best rank (1-based). */
-    public record QueryResult(String kind, String text, int hits, int k, int matches, int videos, int firstHitRank) {
+    /**
+     * One query's outcome: the ranks (1-based, ascending) of every video that matches it among {@code videos}, and
+     * the K of its precision.
+     */
+    public record QueryResult(String kind, String text, List<Integer> ranks, int k, int videos) {
+        public QueryResult {
+            ranks = List.copyOf(ranks);
+        }
+
+        /** Matching videos in the top K. */
+        public int hits() {
+            return (int) ranks.stream().filter(r -> r <= k).count();
+        }
+
+        /** Videos that match the query at all. */
+        public int matches() {
+            return ranks.size();
+        }
+
+        /** The best rank of a matching video, 0 when none matches. */
+        public int firstHitRank() {
+            return ranks.isEmpty() ? 0 : ranks.get(0);
+        }
+
         public double precision() {
-            return (double) hits / k;
+            return (double) hits() / k;
         }
 
         public double chance() {
-            return (double) matches / videos;
+            return (double) matches() / videos;
         }
     }
 
@@ -62,24 +84,13 @@ public final class AttributeRetrieval {
             Arrays.sort(order, (a, b) -> a.equals(b) ? 0 : row[b] != row[a] ? Float.compare(row[b], row[a])
                     : Integer.compare(a, b));
             Set<String> need = queryTags.get(q);
-            int matches = 0;
-            for (Set<String> tags : videoTags) {
-                matches += tags.containsAll(need) ? 1 : 0;
-            }
-            int kk = Math.min(k, n);
-            int hits = 0;
-            int first = 0;
+            List<Integer> ranks = new ArrayList<>();
             for (int r = 0; r < n; r++) {
                 if (videoTags.get(order[r]).containsAll(need)) {
-                    if (r < kk) {
-                        hits++;
-                    }
-                    if (first == 0) {
-                        first = r + 1;
-                    }
+                    ranks.add(r + 1);
                 }
             }
-            results.add(new QueryResult(kinds.get(q), texts.get(q), hits, kk, matches, n, first));
+            results.add(new QueryResult(kinds.get(q), texts.get(q), ranks, Math.min(k, n), n));
         }
         Map<String, List<QueryResult>> byKind = new LinkedHashMap<>();
         results.forEach(r -> byKind.computeIfAbsent(r.kind(), x -> new ArrayList<>()).add(r));

@@ -85,6 +85,43 @@ public final class Describer {
         return "action:" + action.label();
     }
 
+    /** The kinds of attribute query, by what they name: "a red shape", "a star", "a shape moving up", ... */
+    public static final List<String> QUERY_KINDS = List.of("colour", "shape", "motion", "colour+shape",
+            "colour+shape+motion");
+
+    /**
+     * The attribute query of a kind for a clip whose target has this colour word, shape word and class name:
+     * "a red shape", "a star", "a shape moving up", "a red star", "a red star moving up".
+     */
+    public static String attributeQuery(String kind, String colour, String shape, String action) {
+        return switch (kind) {
+            case "colour" -> withArticle(colour + " shape");
+            case "shape" -> withArticle(shape);
+            case "motion" -> "a shape " + action;
+            case "colour+shape" -> withArticle(colour + " " + shape);
+            case "colour+shape+motion" -> withArticle(colour + " " + shape + " " + action);
+            default -> throw new IllegalArgumentException("no attribute query kind '" + kind + "'");
+        };
+    }
+
+    /** The tags a clip needs to match {@link #attributeQuery} of the same kind and words. */
+    public static Set<String> attributeQueryTags(String kind, String colour, String shape, String action) {
+        Set<String> tags = new TreeSet<>();
+        if (kind.contains("colour")) {
+            tags.add("colour:" + colour);
+        }
+        if (kind.contains("shape")) {
+            tags.add("shape:" + shape);
+        }
+        if (kind.contains("motion")) {
+            tags.add("action:" + action);
+        }
+        if (tags.isEmpty()) {
+            throw new IllegalArgumentException("no attribute query kind '" + kind + "'");
+        }
+        return tags;
+    }
+
     /** The target's three tags: what a query must match for a clip to count as a hit. */
     public static Set<String> tags(Action action, Sprite target) {
         return Set.of(colourTag(target.colour()), shapeTag(target.shape()), actionTag(action));

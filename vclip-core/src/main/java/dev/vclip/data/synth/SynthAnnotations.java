@@ -218,7 +218,7 @@ final class SynthAnnotations {
         root.put("min_matches", MIN_QUERY_MATCHES);
         ObjectNode clips = root.putObject("clips");
         Map<String, Map<Set<String>, String[]>> byKind = new LinkedHashMap<>();
-        for (String kind : List.of("colour", "shape", "motion", "colour+shape", "colour+shape+motion")) {
+        for (String kind : Describer.QUERY_KINDS) {
             byKind.put(kind, new LinkedHashMap<>());
         }
         Map<Set<String>, Integer> matches = new java.util.HashMap<>();
@@ -227,19 +227,10 @@ final class SynthAnnotations {
             new TreeSet<>(Describer.tags(clip.action(), clip.target())).forEach(t::add);
             String colour = clip.target().colour().word();
             String shape = clip.target().shape().word();
-            String c = Describer.colourTag(clip.target().colour());
-            String s = Describer.shapeTag(clip.target().shape());
-            String a = Describer.actionTag(clip.action());
-            List<Object[]> asked = List.of(
-                    new Object[]{"colour", Set.of(c), Describer.withArticle(colour + " shape")},
-                    new Object[]{"shape", Set.of(s), Describer.withArticle(shape)},
-                    new Object[]{"motion", Set.of(a), "a shape " + clip.action().label()},
-                    new Object[]{"colour+shape", Set.of(c, s), Describer.withArticle(colour + " " + shape)},
-                    new Object[]{"colour+shape+motion", Set.of(c, s, a),
-                            Describer.withArticle(colour + " " + shape + " " + clip.action().label())});
-            for (Object[] q : asked) {
-                @SuppressWarnings("unchecked") Set<String> qt = (Set<String>) q[1];
-                byKind.get((String) q[0]).putIfAbsent(qt, new String[]{(String) q[2]});
+            String action = clip.action().label();
+            for (String kind : Describer.QUERY_KINDS) {
+                Set<String> qt = Describer.attributeQueryTags(kind, colour, shape, action);
+                byKind.get(kind).putIfAbsent(qt, new String[]{Describer.attributeQuery(kind, colour, shape, action)});
                 matches.merge(qt, 1, Integer::sum);
             }
         }
