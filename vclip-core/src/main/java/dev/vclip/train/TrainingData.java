@@ -333,11 +333,11 @@ public final class TrainingData {
             Blending.Mixed mixed = settings.blending().apply(pixels, n, size, size, targets, random);
             targets = mixed.targets();
         }
-        MicroBatch.Tagged texts2 = null;
+        MicroBatch.Tagged tagTexts = null;
         if (tagged != null) {
-            texts2 = new MicroBatch.Tagged(clips.stream().map(c -> c.video().tags()).toList(),
+            tagTexts = new MicroBatch.Tagged(clips.stream().map(c -> c.video().tags()).toList(),
                     clips.stream().map(Clip::positive).toList(), clips.stream().map(Clip::negative).toList());
         }
-        return new MicroBatch(pixels, n, frames, size, targets, labels, null, texts2);
+        return new MicroBatch(pixels, n, frames, size, targets, labels, null, tagTexts);
     }
 }
